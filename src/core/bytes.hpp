@@ -22,9 +22,13 @@ inline std::string_view as_string(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
+inline Bytes to_bytes(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
 
-inline void append(Bytes& out, ByteView in) { out.insert(out.end(), in.begin(), in.end()); }
+inline void append(Bytes& out, ByteView in) {
+  out.insert(out.end(), in.begin(), in.end());
+}
 
 std::string to_hex(ByteView b);
 // Lower- or upper-case hex, no separators; nullopt on odd length or a non-hex digit.

@@ -7,13 +7,20 @@ namespace meshchat::protobuf {
 namespace {
 const char* describe(Error e) {
   switch (e) {
-    case Error::truncated: return "protobuf field truncated";
-    case Error::bad_varint: return "protobuf varint too long";
-    case Error::bad_wire_type: return "protobuf wire type not supported";
-    case Error::bad_field_number: return "protobuf field number out of range";
-    case Error::wrong_wire_type: return "protobuf field has the wrong wire type";
-    case Error::missing_field: return "protobuf required field missing";
-    case Error::bad_value: return "protobuf field value out of range";
+    case Error::truncated:
+      return "protobuf field truncated";
+    case Error::bad_varint:
+      return "protobuf varint too long";
+    case Error::bad_wire_type:
+      return "protobuf wire type not supported";
+    case Error::bad_field_number:
+      return "protobuf field number out of range";
+    case Error::wrong_wire_type:
+      return "protobuf field has the wrong wire type";
+    case Error::missing_field:
+      return "protobuf required field missing";
+    case Error::bad_value:
+      return "protobuf field value out of range";
   }
   return "unknown protobuf error";
 }

@@ -15,13 +15,13 @@ namespace meshchat::protobuf {
 enum class WireType : std::uint8_t { varint = 0, fixed64 = 1, length_delimited = 2, fixed32 = 5 };
 
 enum class Error {
-  truncated = 1,    // a field runs past the end of the message
-  bad_varint,       // a varint longer than 10 bytes
-  bad_wire_type,    // wire type 3, 4 (groups), 6 or 7
-  bad_field_number, // field number 0 or above 2^29 - 1
-  wrong_wire_type,  // a known field arrived with an unexpected wire type
-  missing_field,    // a required field is absent
-  bad_value,        // a field's value is outside its enum or range
+  truncated = 1,     // a field runs past the end of the message
+  bad_varint,        // a varint longer than 10 bytes
+  bad_wire_type,     // wire type 3, 4 (groups), 6 or 7
+  bad_field_number,  // field number 0 or above 2^29 - 1
+  wrong_wire_type,   // a known field arrived with an unexpected wire type
+  missing_field,     // a required field is absent
+  bad_value,         // a field's value is outside its enum or range
 };
 MESHCHAT_DECLARE_ERROR_CODE(Error)
 

@@ -5,9 +5,12 @@ namespace meshchat::varint {
 namespace {
 const char* describe(Error e) {
   switch (e) {
-    case Error::truncated: return "varint truncated";
-    case Error::overflow: return "varint longer than 9 bytes";
-    case Error::not_minimal: return "varint not minimally encoded";
+    case Error::truncated:
+      return "varint truncated";
+    case Error::overflow:
+      return "varint longer than 9 bytes";
+    case Error::not_minimal:
+      return "varint not minimally encoded";
   }
   return "unknown varint error";
 }

@@ -18,6 +18,13 @@ struct KeyMessage {
   ByteView data;
 };
 
+Bytes encode_key_message(KeyType type, ByteView data) {
+  protobuf::Writer writer;
+  writer.varint_field(kTypeField, static_cast<std::uint64_t>(type));
+  writer.bytes_field(kDataField, data);
+  return writer.take();
+}
+
 // Both key protobufs share one shape: required Type = 1, required Data = 2, in that order,
 // nothing else (peer-ids.md requires deterministic encoding).
 Result<KeyMessage> parse_key_message(ByteView encoded) {
@@ -38,14 +45,12 @@ Result<KeyMessage> parse_key_message(ByteView encoded) {
   if ((*first)->varint > static_cast<std::uint64_t>(KeyType::ecdsa)) {
     return fail(Error::unsupported_key_type);
   }
-  return KeyMessage{static_cast<KeyType>((*first)->varint), (*second)->bytes};
-}
-
-Bytes encode_key_message(KeyType type, ByteView data) {
-  protobuf::Writer writer;
-  writer.varint_field(kTypeField, static_cast<std::uint64_t>(type));
-  writer.bytes_field(kDataField, data);
-  return writer.take();
+  KeyMessage message{static_cast<KeyType>((*first)->varint), (*second)->bytes};
+  // Only the minimal encoding is valid: anything else would give one key two PeerIds.
+  if (encode_key_message(message.type, message.data).size() != encoded.size()) {
+    return fail(Error::bad_key_protobuf);
+  }
+  return message;
 }
 
 [[noreturn]] void sodium_failed(const char* what) {
@@ -56,10 +61,14 @@ Bytes encode_key_message(KeyType type, ByteView data) {
 
 std::string_view to_string(KeyType type) {
   switch (type) {
-    case KeyType::rsa: return "RSA";
-    case KeyType::ed25519: return "Ed25519";
-    case KeyType::secp256k1: return "Secp256k1";
-    case KeyType::ecdsa: return "ECDSA";
+    case KeyType::rsa:
+      return "RSA";
+    case KeyType::ed25519:
+      return "Ed25519";
+    case KeyType::secp256k1:
+      return "Secp256k1";
+    case KeyType::ecdsa:
+      return "ECDSA";
   }
   return "unknown";
 }
@@ -76,13 +85,15 @@ Result<PublicKey> PublicKey::from_raw(KeyType type, ByteView data) {
   return PublicKey(type, Bytes(data.begin(), data.end()));
 }
 
-Bytes PublicKey::to_protobuf() const { return encode_key_message(type_, data_); }
+Bytes PublicKey::to_protobuf() const {
+  return encode_key_message(type_, data_);
+}
 
 Result<void> PublicKey::verify(ByteView message, ByteView signature) const {
   if (type_ != KeyType::ed25519) return fail(Error::unsupported_key_type);
   if (signature.size() != kEd25519SignatureSize) return fail(Error::bad_signature);
-  if (crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
-                                  data_.data()) != 0) {
+  if (crypto_sign_verify_detached(signature.data(), message.data(), message.size(), data_.data()) !=
+      0) {
     return fail(Error::bad_signature);
   }
   return {};
@@ -144,13 +155,17 @@ PrivateKey& PrivateKey::operator=(PrivateKey&& other) noexcept {
   }
   return *this;
 }
-PrivateKey::~PrivateKey() { wipe(); }
+PrivateKey::~PrivateKey() {
+  wipe();
+}
 
 void PrivateKey::wipe() noexcept {
   if (!secret_.empty()) sodium_memzero(secret_.data(), secret_.size());
 }
 
-Bytes PrivateKey::to_protobuf() const { return encode_key_message(type_, secret_); }
+Bytes PrivateKey::to_protobuf() const {
+  return encode_key_message(type_, secret_);
+}
 
 Bytes PrivateKey::sign(ByteView message) const {
   Bytes signature(crypto_sign_BYTES);

@@ -1,5 +1,6 @@
-// libp2p keys (peer-ids/peer-ids.md "Keys"): the PublicKey/PrivateKey protobufs, signing, verifying.
-// Ed25519 is implemented over libsodium; other key types are refused with unsupported_key_type.
+// libp2p keys (peer-ids/peer-ids.md "Keys"): the PublicKey/PrivateKey protobufs, signing,
+// verifying. Ed25519 is implemented over libsodium; other key types are refused with
+// unsupported_key_type.
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
-// Rng implementations: SystemRng (libsodium's CSPRNG) for real use, SeededRng for reproducible tests.
-// Protocol code only sees the meshchat::Rng interface.
+// Rng implementations: SystemRng (libsodium's CSPRNG) for real use, SeededRng for reproducible
+// tests. Protocol code only sees the meshchat::Rng interface.
 #pragma once
 
 #include <array>

@@ -25,7 +25,10 @@ TEST(Protobuf, WritesAndReadsFields) {
 }
 
 TEST(Protobuf, SkipsFixedWidthFields) {
-  auto bytes = *from_hex("0d01020304" "110102030405060708" "0801");
+  auto bytes = *from_hex(
+      "0d01020304"
+      "110102030405060708"
+      "0801");
   protobuf::Reader r(bytes);
   auto a = r.next();
   ASSERT_TRUE(a && *a);
@@ -49,9 +52,9 @@ TEST(Protobuf, RejectsMalformed) {
     }
     return std::error_code{};
   };
-  EXPECT_EQ(run("1205abcd"), protobuf::Error::truncated);        // length past end
-  EXPECT_EQ(run("0b"), protobuf::Error::bad_wire_type);          // group start
-  EXPECT_EQ(run("0001"), protobuf::Error::bad_field_number);     // field 0
+  EXPECT_EQ(run("1205abcd"), protobuf::Error::truncated);     // length past end
+  EXPECT_EQ(run("0b"), protobuf::Error::bad_wire_type);       // group start
+  EXPECT_EQ(run("0001"), protobuf::Error::bad_field_number);  // field 0
   EXPECT_EQ(run("08ffffffffffffffffffff01"), protobuf::Error::bad_varint);
   EXPECT_EQ(run("0880"), protobuf::Error::truncated);
 }

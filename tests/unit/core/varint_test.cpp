@@ -11,8 +11,8 @@ TEST(Varint, SpecExamples) {
   struct Case {
     std::uint64_t value;
     const char* hex;
-  } cases[] = {{1, "01"},     {127, "7f"},       {128, "8001"},
-               {255, "ff01"}, {300, "ac02"},     {16384, "808001"}};
+  } cases[] = {{1, "01"},     {127, "7f"},   {128, "8001"},
+               {255, "ff01"}, {300, "ac02"}, {16384, "808001"}};
   for (const auto& c : cases) {
     EXPECT_EQ(to_hex(varint::encode(c.value)), c.hex);
     auto decoded = varint::decode(*from_hex(c.hex));

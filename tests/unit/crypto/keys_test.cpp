@@ -54,13 +54,19 @@ TEST(Keys, LegacyNinetySixBytePrivateKey) {
 TEST(Keys, RefusesOtherTypesAndMalformedInput) {
   EXPECT_EQ(PrivateKey::from_protobuf(*from_hex(kSecp256k1Private)).error(),
             Error::unsupported_key_type);
-  EXPECT_EQ(PublicKey::from_protobuf(*from_hex("0809120101")).error(),
-            Error::unsupported_key_type);
+  EXPECT_EQ(PublicKey::from_protobuf(*from_hex("0809120101")).error(), Error::unsupported_key_type);
   EXPECT_EQ(PublicKey::from_protobuf(*from_hex("0801121f00")).error(), Error::bad_key_protobuf);
   EXPECT_EQ(PublicKey::from_protobuf(*from_hex("08011201ff")).error(), Error::bad_key);
   // Fields out of order are not the deterministic encoding.
   EXPECT_EQ(PublicKey::from_protobuf(*from_hex("1201000801")).error(), Error::bad_key_protobuf);
   EXPECT_EQ(PublicKey::from_protobuf(ByteView{}).error(), Error::bad_key_protobuf);
+  // Non-minimal varints (type 0x81 0x00 = 1, length 0xa0 0x00 = 32) are not the encoding.
+  Bytes padded = *from_hex(
+      "088100"
+      "12a000");
+  auto pub = *from_hex(kEd25519Public);
+  padded.insert(padded.end(), pub.begin() + 4, pub.end());
+  EXPECT_EQ(PublicKey::from_protobuf(padded).error(), Error::bad_key_protobuf);
 }
 
 TEST(Keys, SeededRngIsDeterministic) {

@@ -1,0 +1,90 @@
+// `meshchat daemon`: runs the node until SIGINT or SIGTERM.
+#include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
+
+#include "cli/command.hpp"
+#include "node/identity.hpp"
+#include "node/node.hpp"
+#include "p2p/tcp/interfaces.hpp"
+
+namespace meshchat::cli {
+
+namespace {
+
+// After a stop request, connections get up to this long to flush their GoAway before we exit.
+constexpr auto kShutdownGrace = std::chrono::milliseconds(800);
+constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
+
+struct DaemonOptions {
+  std::vector<std::string> listen;
+  bool no_mdns = false;
+  std::string log_level = "info";
+};
+
+int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
+  configure_logging(options.log_level);
+  auto home = globals.resolved_home();
+  auto identity = node::load_identity(home);
+  if (!identity) return report_error(home.string(), identity.error());
+
+  std::vector<Multiaddr> listen;
+  auto requested = options.listen;
+  if (requested.empty()) requested = {node::kDefaultListenIp4, node::kDefaultListenIp6};
+  for (const auto& text : requested) {
+    auto address = Multiaddr::parse(text);
+    if (!address) return report_error("bad listen address " + text, address.error());
+    if (!address->tcp_address()) {
+      return report_error("listen address " + text + " is not a TCP address");
+    }
+    listen.push_back(std::move(*address));
+  }
+
+  boost::asio::io_context io(1);
+  // Installed before "listening" is printed: a supervisor may signal as soon as it reads it.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  node::Node node(io.get_executor(), identity->key);
+  auto bound = node.start(listen);
+  if (!bound) return report_error("cannot listen", bound.error());
+  auto p2p = Multiaddr::p2p(node.peer_id().bytes());
+  for (const auto& address : *bound) {
+    for (const auto& expanded : p2p::tcp::expand_wildcard(address)) {
+      std::cout << "listening " << expanded.encapsulate(*p2p).to_string() << "\n";
+    }
+  }
+  std::cout.flush();
+  spdlog::info("meshchat {} running as {} (home {})", node::agent_version(),
+               node.peer_id().to_base58(), home.string());
+
+  boost::asio::steady_timer poll(io);
+  TimePoint deadline{};
+  std::function<void()> wait_for_connections = [&] {
+    if (node.host().connections().empty() || Clock::now() >= deadline) return io.stop();
+    poll.expires_after(kShutdownPoll);
+    poll.async_wait([&](const boost::system::error_code&) { wait_for_connections(); });
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping", signal);
+    node.stop();
+    deadline = Clock::now() + kShutdownGrace;
+    wait_for_connections();
+  });
+  io.run();
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_daemon_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+  auto options = std::make_shared<DaemonOptions>();
+  auto* daemon = app.add_subcommand("daemon", "Run the node");
+  daemon->add_option("--listen", options->listen,
+                     "Listen multiaddr (repeatable; default /ip4/0.0.0.0/tcp/4001 and "
+                     "/ip6/::/tcp/4001)");
+  daemon->add_flag("--no-mdns", options->no_mdns, "Do not announce or discover peers via mDNS");
+  daemon->add_option("--log-level", options->log_level, "off, error, warn, info or debug")
+      ->check(CLI::IsMember({"off", "error", "warn", "info", "debug", "trace"}));
+  daemon->callback([&globals, &exit_code, options] { exit_code = run_daemon(globals, *options); });
+}
+
+}  // namespace meshchat::cli
