@@ -79,11 +79,12 @@ class HostPair : public ::testing::Test {
 };
 
 asio::awaitable<Result<std::shared_ptr<Stream>>> open(Host* host, Multiaddr address,
-                                                      std::string protocol) {
+                                                      std::string protocol,
+                                                      Negotiation negotiation = Negotiation::full) {
   auto connection = co_await host->connect(address);
   if (!connection) co_return fail(connection.error());
   std::vector<std::string> protocols{std::move(protocol)};
-  co_return co_await host->new_stream(*connection, std::move(protocols));
+  co_return co_await host->new_stream(*connection, std::move(protocols), negotiation);
 }
 
 // Writes `payload`, half-closes, reads the echo to the end and compares.
@@ -141,6 +142,24 @@ TEST_F(HostPair, UnsupportedProtocolIsRefused) {
   ASSERT_FALSE(stream);
   EXPECT_EQ(stream.error(), multistream::Error::protocol_not_supported);
   EXPECT_EQ(stream.error().message(), "protocol not supported");
+}
+
+TEST_F(HostPair, OptimisticSelectionSavesTheWaitAndStillDetectsRefusal) {
+  auto attempt = [](Host* host, Multiaddr address,
+                    std::string protocol) -> asio::awaitable<Result<Bytes>> {
+    auto stream = co_await open(host, address, protocol, Negotiation::optimistic);
+    if (!stream) co_return fail(stream.error());
+    // Data follows the proposal before any answer came back.
+    if (auto w = co_await (*stream)->write(to_bytes("ping?")); !w) co_return fail(w.error());
+    (*stream)->close_write();
+    co_return co_await read_to_end(**stream, 64, HostError::message_too_large);
+  };
+  auto echoed = run(io_, attempt(client_.get(), server_address_, kEchoProtocol));
+  ASSERT_TRUE(echoed) << echoed.error().message();
+  EXPECT_EQ(as_string(*echoed), "ping?");
+  auto refused = run(io_, attempt(client_.get(), server_address_, "/not/here/1.0.0"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), multistream::Error::protocol_not_supported);
 }
 
 TEST_F(HostPair, IdentifyFillsThePeerStore) {

@@ -1,6 +1,8 @@
 #include "p2p/host/host.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
@@ -188,9 +190,27 @@ asio::awaitable<Result<std::shared_ptr<Connection>>> Host::dial(
 }
 
 asio::awaitable<Result<std::shared_ptr<Stream>>> Host::new_stream(
-    std::shared_ptr<Connection> connection, std::vector<std::string> protocols) {
+    std::shared_ptr<Connection> connection, std::vector<std::string> protocols,
+    Negotiation negotiation) {
   auto stream = connection->open_stream();
   if (!stream) co_return fail(stream.error());
+  if (protocols.size() == 1 && negotiation == Negotiation::automatic) {
+    const PeerRecord* record = peer_store_.find(connection->info().remote_peer);
+    bool known = record && std::find(record->protocols.begin(), record->protocols.end(),
+                                     protocols.front()) != record->protocols.end();
+    negotiation = known ? Negotiation::optimistic : Negotiation::full;
+  }
+  if (protocols.size() == 1 && negotiation == Negotiation::optimistic) {
+    std::string protocol = protocols.front();
+    multistream::Dialer dialer(std::move(protocols), multistream::Mode::lazy);
+    if (auto sent = co_await start_lazy_negotiation(**stream, dialer); !sent) {
+      (*stream)->reset();
+      co_return fail(sent.error());
+    }
+    (*stream)->set_protocol(std::move(protocol));
+    (*stream)->expect_lazy_confirmation(std::move(dialer));
+    co_return *stream;
+  }
   auto negotiate = [](std::shared_ptr<Stream> stream,
                       std::vector<std::string> protocols) -> asio::awaitable<Result<std::string>> {
     co_return co_await negotiate_outbound(*stream, std::move(protocols));

@@ -36,6 +36,18 @@ struct HostConfig {
   std::string protocol_version = "ipfs/0.1.0";
 };
 
+// How new_stream() settles the protocol.
+enum class Negotiation {
+  // Optimistic when a single protocol is asked for and identify says the peer speaks it;
+  // otherwise wait for the listener's answer (what go-libp2p does).
+  automatic,
+  // Propose a single protocol and let data follow at once (saves a round trip); a refusal
+  // surfaces on the first read. For peers known to run the protocol.
+  optimistic,
+  // Wait for the listener's answer before returning.
+  full,
+};
+
 class StreamHandler {
  public:
   virtual ~StreamHandler() = default;
@@ -78,7 +90,8 @@ class Host final : public ConnectionObserver {
   asio::awaitable<Result<std::shared_ptr<Connection>>> connect(crypto::PeerId peer);
   // Opens a stream and negotiates the first protocol of `protocols` the peer supports.
   asio::awaitable<Result<std::shared_ptr<Stream>>> new_stream(
-      std::shared_ptr<Connection> connection, std::vector<std::string> protocols);
+      std::shared_ptr<Connection> connection, std::vector<std::string> protocols,
+      Negotiation negotiation = Negotiation::automatic);
 
   std::shared_ptr<Connection> connection_to(const crypto::PeerId& peer) const;
   std::vector<std::shared_ptr<Connection>> connections() const;

@@ -46,4 +46,24 @@ asio::awaitable<Result<std::string>> negotiate_inbound(
   co_return co_await drive(stream, listener);
 }
 
+asio::awaitable<Result<void>> start_lazy_negotiation(ByteStream& stream,
+                                                     multistream::Dialer& dialer) {
+  co_return co_await stream.write(dialer.take_output());
+}
+
+asio::awaitable<Result<void>> finish_lazy_negotiation(ByteStream& stream,
+                                                      multistream::Dialer& dialer) {
+  std::array<std::uint8_t, kNegotiationReadSize> buffer;
+  while (!dialer.done()) {
+    auto n = co_await stream.read_some(buffer);
+    if (!n) co_return fail(n.error());
+    if (*n == 0) co_return fail(tcp::Error::connection_closed);
+    if (auto fed = dialer.feed(ByteView(buffer.data(), *n)); !fed) co_return fail(fed.error());
+  }
+  if (Bytes leftover = dialer.take_leftover(); !leftover.empty()) {
+    stream.unread(std::move(leftover));
+  }
+  co_return Result<void>{};
+}
+
 }  // namespace meshchat::p2p

@@ -5,6 +5,7 @@
 
 #include "p2p/host/connection.hpp"
 #include "p2p/host/error.hpp"
+#include "p2p/host/negotiate.hpp"
 
 namespace meshchat::p2p {
 
@@ -36,6 +37,19 @@ std::error_code Stream::broken() const {
 }
 
 asio::awaitable<Result<std::size_t>> Stream::read_some(std::span<std::uint8_t> out) {
+  if (lazy_) {
+    // Moved out first: finish_lazy_negotiation reads through this same function.
+    multistream::Dialer dialer = std::move(*lazy_);
+    lazy_.reset();
+    if (auto confirmed = co_await finish_lazy_negotiation(*this, dialer); !confirmed) {
+      reset();
+      co_return fail(confirmed.error());
+    }
+  }
+  co_return co_await read_available(out);
+}
+
+asio::awaitable<Result<std::size_t>> Stream::read_available(std::span<std::uint8_t> out) {
   if (out.empty()) co_return 0;
   if (!unread_.empty()) {
     std::size_t n = std::min(out.size(), unread_.size());

@@ -8,6 +8,7 @@
 
 #include "crypto/peer_id.hpp"
 #include "p2p/host/byte_stream.hpp"
+#include "p2p/multistream/dialer.hpp"
 #include "p2p/yamux/session.hpp"
 
 namespace meshchat::p2p {
@@ -41,6 +42,9 @@ class Stream final : public ByteStream {
   std::size_t buffered() const;
   void set_protocol(std::string protocol) { protocol_ = std::move(protocol); }
 
+  // The protocol was proposed lazily: the listener's echo is checked before the first read.
+  void expect_lazy_confirmation(multistream::Dialer dialer) { lazy_.emplace(std::move(dialer)); }
+
   // Called by the Connection as yamux events arrive.
   void on_data(Bytes data);
   void on_remote_close();
@@ -50,6 +54,7 @@ class Stream final : public ByteStream {
 
  private:
   std::error_code broken() const;
+  asio::awaitable<Result<std::size_t>> read_available(std::span<std::uint8_t> out);
 
   std::shared_ptr<Connection> connection_;
   yamux::StreamId id_;
@@ -58,6 +63,7 @@ class Stream final : public ByteStream {
   std::deque<Bytes> inbound_;
   std::size_t front_offset_ = 0;  // bytes of inbound_.front() already read
   Bytes unread_;                  // read-ahead returned by negotiation; not flow-controlled
+  std::optional<multistream::Dialer> lazy_;
   bool remote_closed_ = false;
   bool local_closed_ = false;
   bool reset_ = false;

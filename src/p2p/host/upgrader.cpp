@@ -23,9 +23,10 @@ struct Secured {
   Bytes early_plaintext;  // transport data the peer sent right behind the handshake
 };
 
+// `lazy`: the initiator's optimistic `/noise` selection, confirmed before the first read.
 asio::awaitable<Result<Secured>> run_noise(SocketStream& io, noise::Role role,
                                            std::optional<crypto::PeerId> expected,
-                                           UpgradeContext& context) {
+                                           UpgradeContext& context, multistream::Dialer* lazy) {
   std::vector<std::string> muxers{kYamuxProtocol};
   noise::Handshake handshake(role, context.identity, std::move(muxers), std::move(expected),
                              context.rng);
@@ -35,6 +36,12 @@ asio::awaitable<Result<Secured>> run_noise(SocketStream& io, noise::Role role,
       if (auto written = co_await io.write(out); !written) co_return fail(written.error());
     }
     if (handshake.done()) break;
+    if (lazy) {
+      if (auto confirmed = co_await finish_lazy_negotiation(io, *lazy); !confirmed) {
+        co_return fail(confirmed.error());
+      }
+      lazy = nullptr;
+    }
     auto n = co_await io.read_some(buffer);
     if (!n) co_return fail(n.error());
     if (*n == 0) co_return fail(tcp::Error::connection_closed);
@@ -59,18 +66,23 @@ asio::awaitable<Result<SecureChannel>> secure_channel(tcp::Socket& socket, Direc
   bool outbound = direction == Direction::outbound;
   SocketStream io(socket);
   // No co_await inside ?: — GCC 12 miscompiles it (double destruction of the result).
-  Result<std::string> security = fail(HostError::unexpected_protocol);
+  // Outbound, `/noise` is proposed lazily and the first handshake message follows it in the same
+  // flight: one round trip less than waiting for the echo.
+  std::optional<multistream::Dialer> lazy;
   if (outbound) {
     std::vector<std::string> security_protocols{kNoiseProtocol};
-    security = co_await negotiate_outbound(io, std::move(security_protocols));
+    lazy.emplace(std::move(security_protocols), multistream::Mode::lazy);
+    if (auto sent = co_await start_lazy_negotiation(io, *lazy); !sent) {
+      co_return fail(sent.error());
+    }
   } else {
-    security = co_await negotiate_inbound(io, is_noise);
+    auto security = co_await negotiate_inbound(io, is_noise);
+    if (!security) co_return fail(security.error());
+    if (*security != kNoiseProtocol) co_return fail(HostError::unexpected_protocol);
   }
-  if (!security) co_return fail(security.error());
-  if (*security != kNoiseProtocol) co_return fail(HostError::unexpected_protocol);
 
   auto secured = co_await run_noise(io, outbound ? noise::Role::initiator : noise::Role::responder,
-                                    std::move(expected), context);
+                                    std::move(expected), context, lazy ? &*lazy : nullptr);
   if (!secured) co_return fail(secured.error());
   SecureChannel channel{std::move(secured->result), std::move(secured->early_plaintext)};
   if (channel.handshake.muxer != std::optional<std::string>(kYamuxProtocol)) {
