@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libsodium-dev libssl-dev libboost1.81-dev libexpected-dev libfmt-dev libspdlog-dev
-  nlohmann-json3-dev libcli11-dev
+  libsecp256k1-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   iproute2 procps
 )
@@ -28,7 +28,7 @@ fi
 
 # npm packages for the interop tests, exactly as locked; skipped when already installed from
 # the same lock file.
-for dir in tests/interop; do
+for dir in tests/interop tests/interop/official; do
   if [ -f "$dir/package-lock.json" ]; then
     stamp="$dir/node_modules/.meshchat-lock"
     if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then

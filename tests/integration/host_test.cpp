@@ -177,6 +177,58 @@ TEST_F(HostPair, IdentifyFillsThePeerStore) {
   EXPECT_FALSE(stored->addresses.empty());
 }
 
+TEST_F(HostPair, NewProtocolsReachConnectedPeersByIdentifyPush) {
+  auto request = [](Host* host, Multiaddr address) -> asio::awaitable<Result<identify::Identify>> {
+    auto connection = co_await host->connect(address);
+    if (!connection) co_return fail(connection.error());
+    co_return co_await host->identify().request(*connection);
+  };
+  ASSERT_TRUE(run(io_, request(client_.get(), server_address_)));
+  server_->set_handler("/test/late/1.0.0", std::make_shared<EchoService>());
+  auto has_late = [&] {
+    const PeerRecord* record = client_->peer_store().find(server_->peer_id());
+    return record && std::find(record->protocols.begin(), record->protocols.end(),
+                               "/test/late/1.0.0") != record->protocols.end();
+  };
+  for (int i = 0; i < 200 && !has_late(); ++i) {
+    io_.restart();
+    io_.run_for(25ms);
+  }
+  EXPECT_TRUE(has_late());
+}
+
+TEST_F(HostPair, ConnectionLimitRefusesExtraPeers) {
+  auto config = node::default_host_config();
+  config.limits.max_connections = 1;
+  make_server(config);
+  ASSERT_TRUE(run(io_, echo_roundtrip(client_.get(), server_address_, to_bytes("first"))).value());
+  crypto::SystemRng rng;
+  Host second(io_.get_executor(), crypto::PrivateKey::generate_ed25519(),
+              node::default_host_config(), rng);
+  auto refused = run(io_, echo_roundtrip(&second, server_address_, to_bytes("second")));
+  EXPECT_FALSE(refused && *refused);
+  second.close();
+  io_.restart();
+  io_.run_for(200ms);
+}
+
+TEST_F(HostPair, WorksOverIpv6) {
+  auto config = node::default_host_config();
+  crypto::SystemRng rng;
+  Host v6(io_.get_executor(), crypto::PrivateKey::generate_ed25519(), config, rng);
+  v6.set_handler(kEchoProtocol, std::make_shared<EchoService>());
+  auto bound = v6.listen({*Multiaddr::parse("/ip6/::1/tcp/0")});
+  if (!bound) GTEST_SKIP() << "no IPv6 loopback: " << bound.error().message();
+  EXPECT_EQ(bound->front().to_string().rfind("/ip6/::1/tcp/", 0), 0u);
+  auto address = bound->front().encapsulate(*Multiaddr::p2p(v6.peer_id().bytes()));
+  auto ok = run(io_, echo_roundtrip(client_.get(), address, to_bytes("over v6")));
+  ASSERT_TRUE(ok) << ok.error().message();
+  EXPECT_TRUE(*ok);
+  v6.close();
+  io_.restart();
+  io_.run_for(200ms);
+}
+
 TEST_F(HostPair, StreamsPastTheLimitAreReset) {
   auto config = node::default_host_config();
   config.yamux.max_streams = 4;

@@ -55,7 +55,10 @@ std::vector<Multiaddr> Host::listen_addresses() const {
 }
 
 void Host::set_handler(std::string protocol, std::shared_ptr<StreamHandler> handler) {
+  bool added = handlers_.count(protocol) == 0;
   handlers_[std::move(protocol)] = std::move(handler);
+  // Connected peers learn about a new protocol through identify push.
+  if (added && !connections_.empty()) identify_->push_all();
 }
 
 std::vector<std::string> Host::protocols() const {
