@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
+#include "cli/p2pd_command.hpp"
 #include "meshchat/version.hpp"
 #include "node/home.hpp"
 
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: libsodium failed to initialise\n");
     return 1;
   }
+  // p2pd's Go-style flags (-name value) do not fit CLI11, so the subcommand parses its own.
+  if (argc > 1 && std::string_view(argv[1]) == "p2pd") return meshchat::cli::run_p2pd(argc, argv);
   CLI::App app{"meshchat: a serverless peer-to-peer chat node"};
   app.set_version_flag("--version", meshchat::kVersion);
   app.require_subcommand(1);

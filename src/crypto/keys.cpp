@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/protobuf.hpp"
+#include "crypto/key_types.hpp"
 
 namespace meshchat::crypto {
 
@@ -53,11 +54,39 @@ Result<KeyMessage> parse_key_message(ByteView encoded) {
   return message;
 }
 
-[[noreturn]] void sodium_failed(const char* what) {
-  throw std::runtime_error(std::string("libsodium: ") + what);
+Result<Bytes> parse_public(KeyType type, ByteView data) {
+  switch (type) {
+    case KeyType::rsa:
+      return detail::rsa::parse_public(data);
+    case KeyType::ed25519:
+      return detail::ed25519::parse_public(data);
+    case KeyType::secp256k1:
+      return detail::secp256k1::parse_public(data);
+    case KeyType::ecdsa:
+      return detail::ecdsa::parse_public(data);
+  }
+  return fail(Error::unsupported_key_type);
+}
+
+Result<detail::KeyPair> parse_private(KeyType type, ByteView data) {
+  switch (type) {
+    case KeyType::rsa:
+      return detail::rsa::parse_private(data);
+    case KeyType::ed25519:
+      return detail::ed25519::parse_private(data);
+    case KeyType::secp256k1:
+      return detail::secp256k1::parse_private(data);
+    case KeyType::ecdsa:
+      return detail::ecdsa::parse_private(data);
+  }
+  return fail(Error::unsupported_key_type);
 }
 
 }  // namespace
+
+void detail::wipe(Bytes& secret) noexcept {
+  if (!secret.empty()) sodium_memzero(secret.data(), secret.size());
+}
 
 std::string_view to_string(KeyType type) {
   switch (type) {
@@ -80,9 +109,11 @@ Result<PublicKey> PublicKey::from_protobuf(ByteView encoded) {
 }
 
 Result<PublicKey> PublicKey::from_raw(KeyType type, ByteView data) {
-  if (type != KeyType::ed25519) return fail(Error::unsupported_key_type);
-  if (data.size() != kEd25519PublicKeySize) return fail(Error::bad_key);
-  return PublicKey(type, Bytes(data.begin(), data.end()));
+  // The same bound as for the whole protobuf: callers may hand us Data from anywhere.
+  if (data.size() > kMaxKeyProtobufBytes) return fail(Error::bad_key);
+  auto canonical = parse_public(type, data);
+  if (!canonical) return fail(canonical.error());
+  return PublicKey(type, std::move(*canonical));
 }
 
 Bytes PublicKey::to_protobuf() const {
@@ -90,49 +121,58 @@ Bytes PublicKey::to_protobuf() const {
 }
 
 Result<void> PublicKey::verify(ByteView message, ByteView signature) const {
-  if (type_ != KeyType::ed25519) return fail(Error::unsupported_key_type);
-  if (signature.size() != kEd25519SignatureSize) return fail(Error::bad_signature);
-  if (crypto_sign_verify_detached(signature.data(), message.data(), message.size(), data_.data()) !=
-      0) {
-    return fail(Error::bad_signature);
+  if (signature.size() > kMaxSignatureBytes) return fail(Error::bad_signature);
+  switch (type_) {
+    case KeyType::rsa:
+      return detail::rsa::verify(data_, message, signature);
+    case KeyType::ed25519:
+      return detail::ed25519::verify(data_, message, signature);
+    case KeyType::secp256k1:
+      return detail::secp256k1::verify(data_, message, signature);
+    case KeyType::ecdsa:
+      return detail::ecdsa::verify(data_, message, signature);
   }
-  return {};
+  return fail(Error::unsupported_key_type);
+}
+
+PrivateKey PrivateKey::generate(KeyType type) {
+  detail::KeyPair pair;
+  switch (type) {
+    case KeyType::rsa:
+      pair = detail::rsa::generate();
+      break;
+    case KeyType::ed25519:
+      pair = detail::ed25519::generate();
+      break;
+    case KeyType::secp256k1:
+      pair = detail::secp256k1::generate();
+      break;
+    case KeyType::ecdsa:
+      pair = detail::ecdsa::generate();
+      break;
+    default:
+      throw std::invalid_argument("PrivateKey::generate: not a KeyType");
+  }
+  return PrivateKey(type, std::move(pair.secret), PublicKey(type, std::move(pair.public_data)));
 }
 
 PrivateKey PrivateKey::generate_ed25519() {
-  std::array<std::uint8_t, 32> seed;
-  randombytes_buf(seed.data(), seed.size());
-  PrivateKey key = ed25519_from_seed(seed);
-  sodium_memzero(seed.data(), seed.size());
-  return key;
+  return generate(KeyType::ed25519);
 }
 
 PrivateKey PrivateKey::ed25519_from_seed(std::span<const std::uint8_t, 32> seed) {
-  Bytes secret(crypto_sign_SECRETKEYBYTES);
-  Bytes pub(crypto_sign_PUBLICKEYBYTES);
-  if (crypto_sign_seed_keypair(pub.data(), secret.data(), seed.data()) != 0) {
-    sodium_failed("crypto_sign_seed_keypair");
-  }
-  return PrivateKey(KeyType::ed25519, std::move(secret), PublicKey(KeyType::ed25519, pub));
+  detail::KeyPair pair = detail::ed25519::from_seed(seed);
+  return PrivateKey(KeyType::ed25519, std::move(pair.secret),
+                    PublicKey(KeyType::ed25519, std::move(pair.public_data)));
 }
 
 Result<PrivateKey> PrivateKey::from_protobuf(ByteView encoded) {
   auto message = parse_key_message(encoded);
   if (!message) return fail(message.error());
-  if (message->type != KeyType::ed25519) return fail(Error::unsupported_key_type);
-  ByteView data = message->data;
-  if (data.size() == 96) {
-    // Legacy form: seed || public || public; the two copies must agree.
-    if (sodium_memcmp(data.data() + 32, data.data() + 64, 32) != 0) return fail(Error::bad_key);
-    data = data.first(64);
-  }
-  if (data.size() != 64) return fail(Error::bad_key);
-  PrivateKey key = ed25519_from_seed(std::span<const std::uint8_t, 32>(data.data(), 32));
-  // The stored public half must be the one the seed derives.
-  if (sodium_memcmp(key.public_key_.data().data(), data.data() + 32, 32) != 0) {
-    return fail(Error::bad_key);
-  }
-  return key;
+  auto pair = parse_private(message->type, message->data);
+  if (!pair) return fail(pair.error());
+  return PrivateKey(message->type, std::move(pair->secret),
+                    PublicKey(message->type, std::move(pair->public_data)));
 }
 
 PrivateKey::PrivateKey(const PrivateKey& other) = default;
@@ -160,7 +200,7 @@ PrivateKey::~PrivateKey() {
 }
 
 void PrivateKey::wipe() noexcept {
-  if (!secret_.empty()) sodium_memzero(secret_.data(), secret_.size());
+  detail::wipe(secret_);
 }
 
 Bytes PrivateKey::to_protobuf() const {
@@ -168,12 +208,17 @@ Bytes PrivateKey::to_protobuf() const {
 }
 
 Bytes PrivateKey::sign(ByteView message) const {
-  Bytes signature(crypto_sign_BYTES);
-  if (crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(),
-                           secret_.data()) != 0) {
-    sodium_failed("crypto_sign_detached");
+  switch (type_) {
+    case KeyType::rsa:
+      return detail::rsa::sign(secret_, message);
+    case KeyType::ed25519:
+      return detail::ed25519::sign(secret_, message);
+    case KeyType::secp256k1:
+      return detail::secp256k1::sign(secret_, message);
+    case KeyType::ecdsa:
+      return detail::ecdsa::sign(secret_, message);
   }
-  return signature;
+  throw std::logic_error("PrivateKey::sign: not a KeyType");
 }
 
 }  // namespace meshchat::crypto

@@ -17,8 +17,8 @@ namespace {
 constexpr std::size_t kMaxPeerIdTextLength = 128;
 
 // The inlined key of an identity PeerId must be a deterministically encoded PublicKey protobuf
-// (peer-ids.md "Keys"): Type = 1 (a KeyType) then Data = 2, nothing else, minimal varints. Its
-// type need not be one this build can use: such ids are valid, only public_key() returns nullopt.
+// (peer-ids.md "Keys"): Type = 1 (a KeyType) then Data = 2, nothing else, minimal varints, and
+// a valid key of that type.
 bool is_key_protobuf(ByteView encoded) {
   protobuf::Reader reader(encoded);
   auto type = reader.next();
@@ -38,9 +38,8 @@ bool is_key_protobuf(ByteView encoded) {
   canonical.varint_field(1, (*type)->varint);
   canonical.bytes_field(2, (*data)->bytes);
   if (!std::ranges::equal(canonical.bytes(), encoded)) return false;
-  // For the types this build supports, the key itself must be valid too.
-  auto key = PublicKey::from_protobuf(encoded);
-  return key || key.error() == Error::unsupported_key_type;
+  // The key itself must be valid too; every KeyType is supported.
+  return PublicKey::from_protobuf(encoded).has_value();
 }
 
 }  // namespace

@@ -309,7 +309,7 @@ asio::awaitable<bool> send_bad_yamux(Host* client, Multiaddr address, Bytes fram
   auto channel = co_await secure_channel(*socket, Direction::outbound, std::nullopt, context);
   if (!channel) co_return false;
   Bytes wire;
-  if (!channel->handshake.transport.encrypt(frame, wire)) co_return false;
+  if (!channel->cipher.encrypt(frame, wire)) co_return false;
   co_await asio::async_write(*socket, asio::buffer(wire), use_nothrow);
   co_return co_await wait_for_close(*socket, 20s);
 }

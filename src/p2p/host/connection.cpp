@@ -22,7 +22,7 @@ template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
-Connection::Connection(tcp::Socket socket, noise::SecureTransport transport, Bytes early_plaintext,
+Connection::Connection(tcp::Socket socket, ChannelCipher transport, Bytes early_plaintext,
                        yamux::Role role, yamux::Config config, ConnectionInfo info,
                        ConnectionObserver& observer)
     : executor_(socket.get_executor()),

@@ -10,8 +10,8 @@
 #include "core/time.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/peer_id.hpp"
+#include "p2p/host/channel_cipher.hpp"
 #include "p2p/host/stream.hpp"
-#include "p2p/noise/handshake.hpp"
 #include "p2p/tcp/transport.hpp"
 #include "p2p/yamux/session.hpp"
 
@@ -23,7 +23,7 @@ struct ConnectionInfo {
   Multiaddr local_address;
   Multiaddr remote_address;
   Direction direction;
-  std::string security;  // "/noise"
+  std::string security;  // "/noise", "/tls/1.0.0" or "/plaintext/2.0.0"
   std::string muxer;     // "/yamux/1.0.0"
   TimePoint opened;
 };
@@ -43,9 +43,8 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   // connection no matter how large the peer's windows are.
   static constexpr std::size_t kOutputHighWater = 4 * 1024 * 1024;
 
-  Connection(tcp::Socket socket, noise::SecureTransport transport, Bytes early_plaintext,
-             yamux::Role role, yamux::Config config, ConnectionInfo info,
-             ConnectionObserver& observer);
+  Connection(tcp::Socket socket, ChannelCipher transport, Bytes early_plaintext, yamux::Role role,
+             yamux::Config config, ConnectionInfo info, ConnectionObserver& observer);
 
   // Starts the reader, writer and keepalive loops.
   void start();
@@ -78,7 +77,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
 
   asio::any_io_executor executor_;
   tcp::Socket socket_;
-  noise::SecureTransport transport_;
+  ChannelCipher transport_;
   Bytes early_plaintext_;
   yamux::Session session_;
   ConnectionInfo info_;

@@ -32,6 +32,9 @@ struct Limits {
 struct HostConfig {
   Limits limits;
   yamux::Config yamux;
+  // Security protocols in order of preference (see UpgradeContext).
+  std::vector<Security> security = {Security::noise, Security::tls};
+  bool optimistic_security = true;
   std::string agent_version;
   std::string protocol_version = "ipfs/0.1.0";
 };
@@ -118,7 +121,9 @@ class Host final : public ConnectionObserver {
   asio::awaitable<Result<std::shared_ptr<Connection>>> dial(Multiaddr address,
                                                             std::optional<crypto::PeerId> peer);
   Result<void> admit(const std::shared_ptr<Connection>& connection);
-  UpgradeContext upgrade_context() { return {identity_, rng_, config_.yamux, *this}; }
+  UpgradeContext upgrade_context() {
+    return {identity_, rng_, config_.yamux, *this, config_.security, config_.optimistic_security};
+  }
 
   asio::any_io_executor executor_;
   crypto::PrivateKey identity_;

@@ -1,9 +1,9 @@
 // ByteStreams over a TCP socket for the connection upgrade: plain (multistream-select before
-// security) and Noise-encrypted (muxer negotiation when the handshake did not settle it).
+// security) and secured (muxer negotiation when the handshake did not settle it).
 #pragma once
 
 #include "p2p/host/byte_stream.hpp"
-#include "p2p/noise/handshake.hpp"
+#include "p2p/host/channel_cipher.hpp"
 #include "p2p/tcp/transport.hpp"
 
 namespace meshchat::p2p {
@@ -24,8 +24,8 @@ class SocketStream final : public ByteStream {
 
 class SecureSocketStream final : public ByteStream {
  public:
-  SecureSocketStream(tcp::Socket& socket, noise::SecureTransport& transport, Bytes plaintext)
-      : socket_(socket), transport_(transport), pending_(std::move(plaintext)) {}
+  SecureSocketStream(tcp::Socket& socket, ChannelCipher& cipher, Bytes plaintext)
+      : socket_(socket), transport_(cipher), pending_(std::move(plaintext)) {}
   asio::awaitable<Result<std::size_t>> read_some(std::span<std::uint8_t> out) override;
   asio::awaitable<Result<void>> write(ByteView data) override;
   void unread(Bytes bytes) override;
@@ -33,7 +33,7 @@ class SecureSocketStream final : public ByteStream {
 
  private:
   tcp::Socket& socket_;
-  noise::SecureTransport& transport_;
+  ChannelCipher& transport_;
   Bytes pending_;  // decrypted, not yet read
 };
 

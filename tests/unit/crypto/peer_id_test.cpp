@@ -94,23 +94,35 @@ TEST(PeerId, OtherMultibasesOfTheCid) {
   }
 }
 
-TEST(PeerId, UnsupportedKeyTypesStillMakeValidIds) {
-  // secp256k1 keys (37 bytes) are inlined; this build cannot use them, but the id is valid.
-  Bytes secp = *from_hex(kSecp256k1Public);
-  ASSERT_EQ(PublicKey::from_protobuf(secp).error(), Error::unsupported_key_type);
-  auto id = PeerId::from_bytes(Multihash::identity(secp)->bytes());
-  ASSERT_TRUE(id) << id.error().message();
-  EXPECT_EQ(id->to_base58(), kSecp256k1PeerId);
-  EXPECT_EQ(id->to_cid(), kSecp256k1Cid);
-  EXPECT_FALSE(id->public_key());
-  EXPECT_EQ(*PeerId::parse(kSecp256k1PeerId), *id);
-  EXPECT_EQ(*PeerId::parse(kSecp256k1Cid), *id);
+TEST(PeerId, Secp256k1AndEcdsaSpecKeys) {
+  // secp256k1 keys (37 bytes) are inlined.
+  auto secp = PublicKey::from_protobuf(*from_hex(kSecp256k1Public));
+  ASSERT_TRUE(secp) << secp.error().message();
+  PeerId id = PeerId::from_public_key(*secp);
+  EXPECT_EQ(id.bytes(), Multihash::identity(*from_hex(kSecp256k1Public))->bytes());
+  EXPECT_EQ(id.to_base58(), kSecp256k1PeerId);
+  EXPECT_EQ(id.to_cid(), kSecp256k1Cid);
+  EXPECT_EQ(id.public_key(), *secp);
+  EXPECT_TRUE(id.matches(*secp));
+  EXPECT_EQ(*PeerId::parse(kSecp256k1PeerId), id);
+  EXPECT_EQ(*PeerId::parse(kSecp256k1Cid), id);
 
   // ECDSA keys (95 bytes) are sha2-256 hashed.
-  auto ecdsa = PeerId::from_bytes(Multihash::sha2_256(sha256(*from_hex(kEcdsaPublic))).bytes());
-  ASSERT_TRUE(ecdsa);
-  EXPECT_EQ(ecdsa->to_base58(), kEcdsaPeerId);
-  EXPECT_EQ(*PeerId::parse(kEcdsaPeerId), *ecdsa);
+  auto ecdsa = PublicKey::from_protobuf(*from_hex(kEcdsaPublic));
+  ASSERT_TRUE(ecdsa) << ecdsa.error().message();
+  PeerId hashed = PeerId::from_public_key(*ecdsa);
+  EXPECT_EQ(hashed.bytes(), Multihash::sha2_256(sha256(*from_hex(kEcdsaPublic))).bytes());
+  EXPECT_EQ(hashed.to_base58(), kEcdsaPeerId);
+  EXPECT_FALSE(hashed.public_key());
+  EXPECT_TRUE(hashed.matches(*ecdsa));
+  EXPECT_EQ(*PeerId::parse(kEcdsaPeerId), hashed);
+}
+
+TEST(PeerId, InlinedKeysMustBeValid) {
+  // An identity PeerId whose inlined secp256k1 key is malformed is no PeerId.
+  Bytes bad = *from_hex(kSecp256k1Public);
+  bad[4] = 0x05;  // neither 0x02 nor 0x03
+  EXPECT_EQ(PeerId::from_bytes(Multihash::identity(bad)->bytes()).error(), Error::bad_peer_id);
 }
 
 TEST(PeerId, MatchesOnlyItsKey) {

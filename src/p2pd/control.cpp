@@ -1,0 +1,494 @@
+#include "p2pd/control.hpp"
+
+#include "core/protobuf.hpp"
+#include "core/varint.hpp"
+
+namespace meshchat::p2pd {
+
+namespace {
+
+const char* describe(Error e) {
+  switch (e) {
+    case Error::too_large:
+      return "control message larger than 4 MiB";
+    case Error::unknown_type:
+      return "unknown control message type";
+    case Error::too_many_items:
+      return "too many entries in a control message list";
+    case Error::truncated:
+      return "control message truncated";
+    case Error::bad_endpoint:
+      return "address must be /unix/PATH or /ip4|ip6/ADDRESS/tcp/PORT";
+    case Error::not_loopback:
+      return "control endpoint must be a loopback address (127.0.0.0/8 or ::1)";
+    case Error::not_a_socket:
+      return "control socket path exists and is not a socket";
+    case Error::path_too_long:
+      return "unix socket path too long";
+  }
+  return "unknown p2pd control error";
+}
+
+using protobuf::Field;
+using protobuf::WireType;
+
+// Field numbers of pb/p2pd.proto.
+namespace field {
+constexpr std::uint32_t kType = 1;
+// Request
+constexpr std::uint32_t kConnect = 2;
+constexpr std::uint32_t kStreamOpen = 3;
+constexpr std::uint32_t kStreamHandler = 4;
+constexpr std::uint32_t kRequestDht = 5;
+constexpr std::uint32_t kConnManager = 6;
+constexpr std::uint32_t kDisconnect = 7;
+constexpr std::uint32_t kRequestPubsub = 8;
+constexpr std::uint32_t kRequestPeerStore = 9;
+// Response
+constexpr std::uint32_t kError = 2;
+constexpr std::uint32_t kStreamInfo = 3;
+constexpr std::uint32_t kIdentify = 4;
+constexpr std::uint32_t kResponseDht = 5;
+constexpr std::uint32_t kPeers = 6;
+constexpr std::uint32_t kResponsePubsub = 7;
+constexpr std::uint32_t kResponsePeerStore = 8;
+}  // namespace field
+
+constexpr std::uint32_t kLastRequestType = static_cast<std::uint32_t>(RequestType::peerstore);
+constexpr std::uint32_t kLastResponseType = static_cast<std::uint32_t>(ResponseType::error);
+
+// proto3 fields without `optional` are written only when not empty, as protons and protoc do.
+void put_bytes(protobuf::Writer& w, std::uint32_t number, ByteView value) {
+  if (!value.empty()) w.bytes_field(number, value);
+}
+
+Result<void> expect(const Field& f, WireType type) {
+  if (f.type != type) return fail(protobuf::Error::wrong_wire_type);
+  return {};
+}
+
+Result<Bytes> take_bytes(const Field& f) {
+  if (auto r = expect(f, WireType::length_delimited); !r) return fail(r.error());
+  return Bytes(f.bytes.begin(), f.bytes.end());
+}
+
+template <class T>
+Result<void> push_item(std::vector<T>& list, T item) {
+  if (list.size() >= kMaxListItems) return fail(Error::too_many_items);
+  list.push_back(std::move(item));
+  return {};
+}
+
+Result<void> add_bytes(std::vector<Bytes>& list, const Field& f) {
+  auto value = take_bytes(f);
+  if (!value) return fail(value.error());
+  return push_item(list, std::move(*value));
+}
+
+Result<void> add_string(std::vector<std::string>& list, const Field& f) {
+  if (auto r = expect(f, WireType::length_delimited); !r) return fail(r.error());
+  return push_item(list, std::string(as_string(f.bytes)));
+}
+
+Result<std::int64_t> take_int64(const Field& f) {
+  if (auto r = expect(f, WireType::varint); !r) return fail(r.error());
+  return static_cast<std::int64_t>(f.varint);  // int64 travels as two's complement
+}
+
+// Calls on_field for every field; unknown fields are the callback's to skip.
+template <class OnField>
+Result<void> for_each_field(ByteView body, OnField on_field) {
+  protobuf::Reader reader(body);
+  for (;;) {
+    auto next = reader.next();
+    if (!next) return fail(next.error());
+    if (!*next) return {};
+    if (auto r = on_field(**next); !r) return r;
+  }
+}
+
+Result<ConnectRequest> decode_connect(ByteView body) {
+  ConnectRequest m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    switch (f.number) {
+      case 1: {
+        auto v = take_bytes(f);
+        if (!v) return fail(v.error());
+        m.peer = std::move(*v);
+        return {};
+      }
+      case 2:
+        return add_bytes(m.addrs, f);
+      case 3: {
+        auto v = take_int64(f);
+        if (!v) return fail(v.error());
+        m.timeout = *v;
+        return {};
+      }
+      default:
+        return {};
+    }
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Result<StreamOpenRequest> decode_stream_open(ByteView body) {
+  StreamOpenRequest m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    switch (f.number) {
+      case 1: {
+        auto v = take_bytes(f);
+        if (!v) return fail(v.error());
+        m.peer = std::move(*v);
+        return {};
+      }
+      case 2:
+        return add_string(m.protos, f);
+      case 3: {
+        auto v = take_int64(f);
+        if (!v) return fail(v.error());
+        m.timeout = *v;
+        return {};
+      }
+      default:
+        return {};
+    }
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Result<StreamHandlerRequest> decode_stream_handler(ByteView body) {
+  StreamHandlerRequest m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    switch (f.number) {
+      case 1: {
+        auto v = take_bytes(f);
+        if (!v) return fail(v.error());
+        m.addr = std::move(*v);
+        return {};
+      }
+      case 2:
+        return add_string(m.protos, f);
+      default:
+        return {};
+    }
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Result<DisconnectRequest> decode_disconnect(ByteView body) {
+  DisconnectRequest m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    if (f.number != 1) return {};
+    auto v = take_bytes(f);
+    if (!v) return fail(v.error());
+    m.peer = std::move(*v);
+    return {};
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+// IdentifyResponse and PeerInfo share their shape: bytes id = 1; repeated bytes addrs = 2.
+template <class T>
+Result<T> decode_id_addrs(ByteView body) {
+  T m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    switch (f.number) {
+      case 1: {
+        auto v = take_bytes(f);
+        if (!v) return fail(v.error());
+        m.id = std::move(*v);
+        return {};
+      }
+      case 2:
+        return add_bytes(m.addrs, f);
+      default:
+        return {};
+    }
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+template <class T>
+Bytes encode_id_addrs(const T& m) {
+  protobuf::Writer w;
+  put_bytes(w, 1, m.id);
+  for (const auto& addr : m.addrs) w.bytes_field(2, addr);
+  return w.take();
+}
+
+Result<ErrorResponse> decode_error(ByteView body) {
+  ErrorResponse m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    if (f.number != 1) return {};
+    if (auto e = expect(f, WireType::length_delimited); !e) return e;
+    m.msg = std::string(as_string(f.bytes));
+    return {};
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Result<std::uint32_t> take_type(const Field& f, std::uint32_t last) {
+  if (auto r = expect(f, WireType::varint); !r) return fail(r.error());
+  if (f.varint > last) return fail(Error::unknown_type);
+  return static_cast<std::uint32_t>(f.varint);
+}
+
+// Decodes a sub-message field into `out` with `decode`.
+template <class T, class Decode>
+Result<void> sub_message(std::optional<T>& out, const Field& f, Decode decode) {
+  if (auto r = expect(f, WireType::length_delimited); !r) return r;
+  auto v = decode(f.bytes);
+  if (!v) return fail(v.error());
+  out = std::move(*v);
+  return {};
+}
+
+Result<Bytes> opaque(ByteView body) {
+  return Bytes(body.begin(), body.end());
+}
+
+}  // namespace
+
+MESHCHAT_DEFINE_ERROR_CATEGORY(Error, "p2pd", describe)
+
+const char* to_string(RequestType type) {
+  switch (type) {
+    case RequestType::identify:
+      return "IDENTIFY";
+    case RequestType::connect:
+      return "CONNECT";
+    case RequestType::stream_open:
+      return "STREAM_OPEN";
+    case RequestType::stream_handler:
+      return "STREAM_HANDLER";
+    case RequestType::dht:
+      return "DHT";
+    case RequestType::list_peers:
+      return "LIST_PEERS";
+    case RequestType::connmanager:
+      return "CONNMANAGER";
+    case RequestType::disconnect:
+      return "DISCONNECT";
+    case RequestType::pubsub:
+      return "PUBSUB";
+    case RequestType::peerstore:
+      return "PEERSTORE";
+  }
+  return "UNKNOWN";
+}
+
+Response ok_response() {
+  return Response{};
+}
+
+Response error_response(std::string message) {
+  Response r;
+  r.type = ResponseType::error;
+  r.error = ErrorResponse{std::move(message)};
+  return r;
+}
+
+Bytes encode(const Request& m) {
+  protobuf::Writer w;
+  w.varint_field(field::kType, static_cast<std::uint32_t>(m.type));
+  if (m.connect) {
+    protobuf::Writer c;
+    put_bytes(c, 1, m.connect->peer);
+    for (const auto& addr : m.connect->addrs) c.bytes_field(2, addr);
+    if (m.connect->timeout) c.varint_field(3, static_cast<std::uint64_t>(*m.connect->timeout));
+    w.bytes_field(field::kConnect, c.bytes());
+  }
+  if (m.stream_open) {
+    protobuf::Writer s;
+    put_bytes(s, 1, m.stream_open->peer);
+    for (const auto& proto : m.stream_open->protos) s.string_field(2, proto);
+    if (m.stream_open->timeout) {
+      s.varint_field(3, static_cast<std::uint64_t>(*m.stream_open->timeout));
+    }
+    w.bytes_field(field::kStreamOpen, s.bytes());
+  }
+  if (m.stream_handler) {
+    protobuf::Writer s;
+    put_bytes(s, 1, m.stream_handler->addr);
+    for (const auto& proto : m.stream_handler->protos) s.string_field(2, proto);
+    w.bytes_field(field::kStreamHandler, s.bytes());
+  }
+  if (m.dht) w.bytes_field(field::kRequestDht, *m.dht);
+  if (m.conn_manager) w.bytes_field(field::kConnManager, *m.conn_manager);
+  if (m.disconnect) {
+    protobuf::Writer d;
+    put_bytes(d, 1, m.disconnect->peer);
+    w.bytes_field(field::kDisconnect, d.bytes());
+  }
+  if (m.pubsub) w.bytes_field(field::kRequestPubsub, *m.pubsub);
+  if (m.peer_store) w.bytes_field(field::kRequestPeerStore, *m.peer_store);
+  return w.take();
+}
+
+Bytes encode(const StreamInfo& m) {
+  protobuf::Writer w;
+  put_bytes(w, 1, m.peer);
+  put_bytes(w, 2, m.addr);
+  put_bytes(w, 3, as_bytes(m.proto));
+  return w.take();
+}
+
+Bytes encode(const Response& m) {
+  protobuf::Writer w;
+  w.varint_field(field::kType, static_cast<std::uint32_t>(m.type));
+  if (m.error) {
+    protobuf::Writer e;
+    put_bytes(e, 1, as_bytes(m.error->msg));
+    w.bytes_field(field::kError, e.bytes());
+  }
+  if (m.stream_info) w.bytes_field(field::kStreamInfo, encode(*m.stream_info));
+  if (m.identify) w.bytes_field(field::kIdentify, encode_id_addrs(*m.identify));
+  if (m.dht) w.bytes_field(field::kResponseDht, *m.dht);
+  for (const auto& peer : m.peers) w.bytes_field(field::kPeers, encode_id_addrs(peer));
+  if (m.pubsub) w.bytes_field(field::kResponsePubsub, *m.pubsub);
+  if (m.peer_store) w.bytes_field(field::kResponsePeerStore, *m.peer_store);
+  return w.take();
+}
+
+Result<Request> decode_request(ByteView body) {
+  Request m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    switch (f.number) {
+      case field::kType: {
+        auto t = take_type(f, kLastRequestType);
+        if (!t) return fail(t.error());
+        m.type = static_cast<RequestType>(*t);
+        return {};
+      }
+      case field::kConnect:
+        return sub_message(m.connect, f, decode_connect);
+      case field::kStreamOpen:
+        return sub_message(m.stream_open, f, decode_stream_open);
+      case field::kStreamHandler:
+        return sub_message(m.stream_handler, f, decode_stream_handler);
+      case field::kRequestDht:
+        return sub_message(m.dht, f, opaque);
+      case field::kConnManager:
+        return sub_message(m.conn_manager, f, opaque);
+      case field::kDisconnect:
+        return sub_message(m.disconnect, f, decode_disconnect);
+      case field::kRequestPubsub:
+        return sub_message(m.pubsub, f, opaque);
+      case field::kRequestPeerStore:
+        return sub_message(m.peer_store, f, opaque);
+      default:
+        return {};
+    }
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Result<StreamInfo> decode_stream_info(ByteView body) {
+  StreamInfo m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    if (f.number < 1 || f.number > 3) return {};
+    if (auto e = expect(f, WireType::length_delimited); !e) return e;
+    if (f.number == 1) m.peer.assign(f.bytes.begin(), f.bytes.end());
+    if (f.number == 2) m.addr.assign(f.bytes.begin(), f.bytes.end());
+    if (f.number == 3) m.proto = std::string(as_string(f.bytes));
+    return {};
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Result<Response> decode_response(ByteView body) {
+  Response m;
+  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
+    switch (f.number) {
+      case field::kType: {
+        auto t = take_type(f, kLastResponseType);
+        if (!t) return fail(t.error());
+        m.type = static_cast<ResponseType>(*t);
+        return {};
+      }
+      case field::kError:
+        return sub_message(m.error, f, decode_error);
+      case field::kStreamInfo:
+        return sub_message(m.stream_info, f, decode_stream_info);
+      case field::kIdentify:
+        return sub_message(m.identify, f, decode_id_addrs<IdentifyResponse>);
+      case field::kResponseDht:
+        return sub_message(m.dht, f, opaque);
+      case field::kPeers: {
+        if (auto e = expect(f, WireType::length_delimited); !e) return e;
+        auto peer = decode_id_addrs<PeerInfo>(f.bytes);
+        if (!peer) return fail(peer.error());
+        return push_item(m.peers, std::move(*peer));
+      }
+      case field::kResponsePubsub:
+        return sub_message(m.pubsub, f, opaque);
+      case field::kResponsePeerStore:
+        return sub_message(m.peer_store, f, opaque);
+      default:
+        return {};
+    }
+  });
+  if (!r) return fail(r.error());
+  return m;
+}
+
+Bytes frame(ByteView body) {
+  Bytes out;
+  out.reserve(varint::encoded_size(body.size()) + body.size());
+  varint::encode(body.size(), out);
+  append(out, body);
+  return out;
+}
+
+Result<std::optional<std::size_t>> FrameReader::prefix() const {
+  auto length = varint::decode(buffer_);
+  if (!length) {
+    if (length.error() == varint::Error::truncated) return std::optional<std::size_t>{};
+    return fail(length.error());
+  }
+  if (length->value > kMaxMessageBytes) return fail(Error::too_large);
+  return std::optional<std::size_t>{length->size};
+}
+
+Result<void> FrameReader::feed(ByteView bytes) {
+  if (error_) return fail(error_);
+  append(buffer_, bytes);
+  if (auto p = prefix(); !p) {
+    error_ = p.error();
+    return fail(error_);
+  }
+  return {};
+}
+
+Result<std::optional<Bytes>> FrameReader::next() {
+  if (error_) return fail(error_);
+  auto p = prefix();
+  if (!p) {
+    error_ = p.error();
+    return fail(error_);
+  }
+  if (!*p) return std::optional<Bytes>{};
+  auto length = varint::decode(buffer_)->value;
+  std::size_t header = **p;
+  if (buffer_.size() - header < length) return std::optional<Bytes>{};
+  auto begin = buffer_.begin() + static_cast<std::ptrdiff_t>(header);
+  auto end = begin + static_cast<std::ptrdiff_t>(length);
+  Bytes body(begin, end);
+  buffer_.erase(buffer_.begin(), end);
+  return std::optional<Bytes>{std::move(body)};
+}
+
+Bytes FrameReader::take_remaining() {
+  return std::exchange(buffer_, {});
+}
+
+}  // namespace meshchat::p2pd
