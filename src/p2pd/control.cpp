@@ -95,6 +95,22 @@ Result<std::int64_t> take_int64(const Field& f) {
   return static_cast<std::int64_t>(f.varint);  // int64 travels as two's complement
 }
 
+// Stores a singular field; a repeated occurrence replaces the earlier value (protobuf rules).
+Result<void> set_bytes(Bytes& out, const Field& f) {
+  auto value = take_bytes(f);
+  if (!value) return fail(value.error());
+  out = std::move(*value);
+  return {};
+}
+
+template <class T>
+Result<void> set_int64(T& out, const Field& f) {
+  auto value = take_int64(f);
+  if (!value) return fail(value.error());
+  out = *value;
+  return {};
+}
+
 // Calls on_field for every field; unknown fields are the callback's to skip.
 template <class OnField>
 Result<void> for_each_field(ByteView body, OnField on_field) {
@@ -111,20 +127,12 @@ Result<ConnectRequest> decode_connect(ByteView body) {
   ConnectRequest m;
   auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
     switch (f.number) {
-      case 1: {
-        auto v = take_bytes(f);
-        if (!v) return fail(v.error());
-        m.peer = std::move(*v);
-        return {};
-      }
+      case 1:
+        return set_bytes(m.peer, f);
       case 2:
         return add_bytes(m.addrs, f);
-      case 3: {
-        auto v = take_int64(f);
-        if (!v) return fail(v.error());
-        m.timeout = *v;
-        return {};
-      }
+      case 3:
+        return set_int64(m.timeout, f);
       default:
         return {};
     }
@@ -137,20 +145,12 @@ Result<StreamOpenRequest> decode_stream_open(ByteView body) {
   StreamOpenRequest m;
   auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
     switch (f.number) {
-      case 1: {
-        auto v = take_bytes(f);
-        if (!v) return fail(v.error());
-        m.peer = std::move(*v);
-        return {};
-      }
+      case 1:
+        return set_bytes(m.peer, f);
       case 2:
         return add_string(m.protos, f);
-      case 3: {
-        auto v = take_int64(f);
-        if (!v) return fail(v.error());
-        m.timeout = *v;
-        return {};
-      }
+      case 3:
+        return set_int64(m.timeout, f);
       default:
         return {};
     }
@@ -163,12 +163,8 @@ Result<StreamHandlerRequest> decode_stream_handler(ByteView body) {
   StreamHandlerRequest m;
   auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
     switch (f.number) {
-      case 1: {
-        auto v = take_bytes(f);
-        if (!v) return fail(v.error());
-        m.addr = std::move(*v);
-        return {};
-      }
+      case 1:
+        return set_bytes(m.addr, f);
       case 2:
         return add_string(m.protos, f);
       default:
@@ -183,10 +179,7 @@ Result<DisconnectRequest> decode_disconnect(ByteView body) {
   DisconnectRequest m;
   auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
     if (f.number != 1) return {};
-    auto v = take_bytes(f);
-    if (!v) return fail(v.error());
-    m.peer = std::move(*v);
-    return {};
+    return set_bytes(m.peer, f);
   });
   if (!r) return fail(r.error());
   return m;
@@ -198,12 +191,8 @@ Result<T> decode_id_addrs(ByteView body) {
   T m;
   auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
     switch (f.number) {
-      case 1: {
-        auto v = take_bytes(f);
-        if (!v) return fail(v.error());
-        m.id = std::move(*v);
-        return {};
-      }
+      case 1:
+        return set_bytes(m.id, f);
       case 2:
         return add_bytes(m.addrs, f);
       default:
