@@ -299,6 +299,32 @@ TEST(P2pd, ConnectListStreamsAndDisconnect) {
   EXPECT_EQ(unix_inbound.receive_text(8), "via unix");
   ::close(unix_fd);
 
+  // A handler address that does not answer: that inbound stream is reset, B keeps serving.
+  int closed_port_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in closed_sa{};
+  closed_sa.sin_family = AF_INET;
+  closed_sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(closed_port_fd, reinterpret_cast<sockaddr*>(&closed_sa), sizeof closed_sa), 0);
+  socklen_t closed_len = sizeof closed_sa;
+  ::getsockname(closed_port_fd, reinterpret_cast<sockaddr*>(&closed_sa), &closed_len);
+  ::close(closed_port_fd);  // nothing listens there any more
+  reg.stream_handler = StreamHandlerRequest{
+      Multiaddr::tcp("127.0.0.1", ntohs(closed_sa.sin_port)).bytes(), {"/test/dead"}};
+  ASSERT_EQ(b.request(reg).type, ResponseType::ok);
+  open.stream_open->protos = {"/test/dead"};
+  auto dead = dial(a.control);
+  dead.send(frame(encode(open)));
+  auto dead_response = decode_response(dead.message());
+  ASSERT_TRUE(dead_response.has_value());
+  if (dead_response->type == ResponseType::ok) {
+    // The stream ends (EOF or reset), rather than hanging until the receive timeout.
+    char byte;
+    auto n = ::recv(dead.fd(), &byte, 1, 0);
+    EXPECT_TRUE(n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+        << "the stream to an unreachable handler must end";
+  }
+  EXPECT_EQ(b.request(of_type(RequestType::identify)).type, ResponseType::ok);
+
   open.stream_open->protos = {"/test/none"};
   auto refused = a.request(open);
   EXPECT_EQ(refused.type, ResponseType::error);
