@@ -21,6 +21,9 @@ namespace {
 
 using p2p::asio::awaitable;
 
+// How long a finished client command waits for its connections to close cleanly.
+constexpr auto kCloseGrace = std::chrono::milliseconds(200);
+
 struct TargetOptions {
   std::string address;
   double timeout_seconds = 10;
@@ -67,7 +70,6 @@ awaitable<Result<int>> ping_session(p2p::Host* host, Multiaddr address, PingOpti
   if (!stream) co_return fail(stream.error());
   auto peer = (*stream)->remote_peer().to_base58();
   p2p::asio::steady_timer pause(host->executor());
-  int failures = 0;
   for (int i = 1; i <= options.count; ++i) {
     auto rtt = co_await p2p::with_timeout(p2p::ping_once(**stream, host->rng()),
                                           to_duration(options.timeout_seconds));
@@ -80,20 +82,29 @@ awaitable<Result<int>> ping_session(p2p::Host* host, Multiaddr address, PingOpti
     }
   }
   (*stream)->close_write();
-  co_return failures;
+  co_return options.count;  // pings answered: any failure returned early
 }
 
 // ---- identify
 
-awaitable<Result<p2p::identify::Identify>> identify_session(p2p::Host* host, Multiaddr address,
-                                                            Duration timeout) {
+struct IdentifiedPeer {
+  // As authenticated by the secure channel; optional only so the struct is default-constructible,
+  // as co_spawn's completion needs.
+  std::optional<crypto::PeerId> peer;
+  p2p::identify::Identify record;
+};
+
+awaitable<Result<IdentifiedPeer>> identify_session(p2p::Host* host, Multiaddr address,
+                                                   Duration timeout) {
   auto connect = [](p2p::Host* host,
                     Multiaddr address) -> awaitable<Result<std::shared_ptr<p2p::Connection>>> {
     co_return co_await host->connect(address);
   };
   auto connection = co_await p2p::with_timeout(connect(host, address), timeout);
   if (!connection) co_return fail(connection.error());
-  co_return co_await p2p::with_timeout(host->identify().request(*connection), timeout);
+  auto record = co_await p2p::with_timeout(host->identify().request(*connection), timeout);
+  if (!record) co_return fail(record.error());
+  co_return IdentifiedPeer{(*connection)->info().remote_peer, std::move(*record)};
 }
 
 std::vector<std::string> addresses_text(const std::vector<Bytes>& encoded) {
@@ -161,8 +172,7 @@ double gbps(std::uint64_t bytes, Duration time) {
 // ---- shared runner
 
 template <class T, class Session, class Options>
-Result<T> run_session(const GlobalOptions& globals, const Options& options, Session session,
-                      crypto::PeerId* remote) {
+Result<T> run_session(const GlobalOptions& globals, const Options& options, Session session) {
   configure_logging(options.log_level);
   auto address = Multiaddr::parse(options.address);
   if (!address) return fail(address.error());
@@ -170,11 +180,10 @@ Result<T> run_session(const GlobalOptions& globals, const Options& options, Sess
   crypto::SystemRng rng;
   p2p::Host host(io.get_executor(), client_key(globals), node::default_host_config(), rng);
   auto result = run_to_completion<T>(io, session(&host, *address, options));
-  if (remote) {
-    if (auto id = address->peer_id_multihash()) {
-      if (auto parsed = crypto::PeerId::from_bytes(*id)) *remote = *parsed;
-    }
-  }
+  // Say goodbye (yamux GoAway) instead of vanishing; bounded so a dead peer cannot hold us.
+  host.close();
+  io.restart();
+  io.run_for(kCloseGrace);
   return result;
 }
 
@@ -209,7 +218,7 @@ void register_diagnostic_commands(CLI::App& app, GlobalOptions& globals, int& ex
     auto session = [](p2p::Host* host, Multiaddr address, PingOptions options) {
       return ping_session(host, std::move(address), std::move(options));
     };
-    auto result = run_session<int>(globals, *ping_options, session, nullptr);
+    auto result = run_session<int>(globals, *ping_options, session);
     exit_code = result ? kExitOk : report_error(ping_options->address, result.error());
   });
 
@@ -222,20 +231,12 @@ void register_diagnostic_commands(CLI::App& app, GlobalOptions& globals, int& ex
     auto session = [](p2p::Host* host, Multiaddr address, TargetOptions options) {
       return identify_session(host, std::move(address), to_duration(options.timeout_seconds));
     };
-    crypto::PeerId remote =
-        crypto::PeerId::from_public_key(crypto::PrivateKey::generate_ed25519().public_key());
-    auto result =
-        run_session<p2p::identify::Identify>(globals, *identify_options, session, &remote);
+    auto result = run_session<IdentifiedPeer>(globals, *identify_options, session);
     if (!result) {
       exit_code = report_error(identify_options->address, result.error());
       return;
     }
-    if (result->public_key) {
-      if (auto key = crypto::PublicKey::from_protobuf(*result->public_key)) {
-        remote = crypto::PeerId::from_public_key(*key);
-      }
-    }
-    print_identify(remote, *result, identify_options->json);
+    print_identify(*result->peer, result->record, identify_options->json);
     exit_code = kExitOk;
   });
 
@@ -250,7 +251,7 @@ void register_diagnostic_commands(CLI::App& app, GlobalOptions& globals, int& ex
     auto session = [](p2p::Host* host, Multiaddr address, PerfOptions options) {
       return perf_session(host, std::move(address), std::move(options));
     };
-    auto result = run_session<p2p::perf::ClientResult>(globals, *perf_options, session, nullptr);
+    auto result = run_session<p2p::perf::ClientResult>(globals, *perf_options, session);
     if (!result) {
       exit_code = report_error(perf_options->address, result.error());
       return;
