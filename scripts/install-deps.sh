@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libsodium-dev libssl-dev libboost1.81-dev libexpected-dev libfmt-dev libspdlog-dev
-  libsecp256k1-dev nlohmann-json3-dev libcli11-dev
+  libsecp256k1-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   iproute2 procps
 )

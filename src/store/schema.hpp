@@ -1,0 +1,156 @@
+// Schema version 1 of the per-identity database (DESIGN.md §6), and the receipt upsert whose
+// max() keeps a receipt's state moving forward whatever order acknowledgements arrive in.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/bytes.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+
+namespace meshchat::store {
+
+// Stored as integers; never renumber (the values are on disk).
+enum class Direction : std::int64_t { incoming = 0, outgoing = 1 };
+enum class MessageState : std::int64_t {
+  pending = 0,    // outgoing, not yet handed to any peer
+  sent = 1,       // outgoing, written to at least one peer
+  delivered = 2,  // acknowledged by a recipient, or received (incoming)
+  read = 3,       // read by a recipient, or by the local user (incoming)
+  failed = 4,     // outgoing, given up after the outbox's last attempt
+};
+// Ordered: a receipt only ever moves to a larger value.
+enum class ReceiptState : std::int64_t { queued = 0, delivered = 1, read = 2 };
+enum class ConversationKind : std::int64_t { direct = 0, group = 1 };
+
+// Times are Unix milliseconds supplied by the caller's clock, never SQLite's: the store stays
+// testable on a fake clock. Peer ids are the binary multihash form.
+inline constexpr std::string_view kSchemaV1 = R"sql(
+-- One identity per database file (one file per identity under the home directory).
+CREATE TABLE identity (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  peer_id BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE profile (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  display_name TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT '',
+  avatar BLOB,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE contacts (
+  peer_id BLOB PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',       -- the name the peer announces
+  nickname TEXT,                       -- the local user's own name for them
+  verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
+  safety_number TEXT,
+  added_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE conversations (
+  id BLOB PRIMARY KEY CHECK (length(id) = 32),
+  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),
+  -- The other side of a direct conversation; not a contact reference, since strangers may
+  -- write first.
+  peer_id BLOB CHECK ((kind = 0) = (peer_id IS NOT NULL)),
+  title TEXT,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX conversations_direct ON conversations (peer_id) WHERE kind = 0;
+
+-- seq is the rowid alias the FTS index points at: an implicit rowid could be renumbered by
+-- VACUUM and leave the index pointing at the wrong messages.
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY,
+  id BLOB NOT NULL UNIQUE CHECK (length(id) = 32),
+  conversation_id BLOB NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  author BLOB NOT NULL,
+  hlc_wall_ms INTEGER NOT NULL CHECK (hlc_wall_ms >= 0),
+  hlc_counter INTEGER NOT NULL CHECK (hlc_counter >= 0),
+  type INTEGER NOT NULL CHECK (type >= 0),
+  body TEXT,                           -- searchable text, NULL for non-text messages
+  envelope BLOB,                       -- the signed wire form, kept to re-send and to re-verify
+  direction INTEGER NOT NULL CHECK (direction IN (0, 1)),
+  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4)
+);
+-- Conversation timeline in HLC order; id breaks ties so the order is total on every peer.
+CREATE INDEX messages_timeline ON messages (conversation_id, hlc_wall_ms, hlc_counter, id);
+
+-- External-content FTS5: the text lives once, in messages; the triggers keep the index exact.
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+  body, content = 'messages', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Every message has an index row, NULL bodies included (as zero tokens): FTS5 counts documents
+-- against the content table, and a row missing from the index fails its integrity-check.
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+  INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+
+CREATE TABLE receipts (
+  message_id BLOB NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  peer_id BLOB NOT NULL,
+  state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (message_id, peer_id)
+) WITHOUT ROWID;
+-- The upsert already takes max(); this catches any other UPDATE that would move state back.
+CREATE TRIGGER receipts_forward_only BEFORE UPDATE OF state ON receipts
+  WHEN new.state < old.state BEGIN
+  SELECT RAISE(ABORT, 'receipt state only moves forward');
+END;
+
+CREATE TABLE outbox (
+  message_id BLOB NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  peer_id BLOB NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  PRIMARY KEY (message_id, peer_id)
+) WITHOUT ROWID;
+CREATE INDEX outbox_due ON outbox (next_attempt_at);
+
+CREATE TABLE peers (
+  peer_id BLOB PRIMARY KEY,
+  public_key BLOB,
+  agent_version TEXT,
+  last_seen_at INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE peer_addresses (
+  peer_id BLOB NOT NULL REFERENCES peers (peer_id) ON DELETE CASCADE,
+  address BLOB NOT NULL,               -- binary multiaddr
+  last_seen_at INTEGER NOT NULL,
+  PRIMARY KEY (peer_id, address)
+) WITHOUT ROWID;
+-- For pruning addresses nobody has seen in a long time.
+CREATE INDEX peer_addresses_age ON peer_addresses (last_seen_at);
+
+CREATE TABLE preferences (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// Inserts or advances the receipt of `message_id` by `peer_id`. The state becomes
+// max(stored, state), so a late "delivered" never overwrites "read"; updated_at follows the
+// state and stays put when the state does not change.
+inline constexpr std::string_view kUpsertReceiptSql =
+    "INSERT INTO receipts (message_id, peer_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (message_id, peer_id) DO UPDATE SET"
+    " updated_at = CASE WHEN excluded.state > state THEN excluded.updated_at ELSE updated_at END,"
+    " state = max(state, excluded.state)";
+
+Result<void> upsert_receipt(Database& db, ByteView message_id, ByteView peer_id, ReceiptState state,
+                            std::int64_t at_ms);
+
+}  // namespace meshchat::store
