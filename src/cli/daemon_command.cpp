@@ -6,6 +6,7 @@
 #include "node/identity.hpp"
 #include "node/node.hpp"
 #include "p2p/tcp/interfaces.hpp"
+#include "store/home_lock.hpp"
 
 namespace meshchat::cli {
 
@@ -26,6 +27,9 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   auto home = globals.resolved_home();
   auto identity = node::load_identity(home);
   if (!identity) return report_error(home.string(), identity.error());
+  // One daemon per home: two would fight over the database and the outbox.
+  auto lock = store::HomeLock::acquire(home);
+  if (!lock) return report_error(store::describe_lock_error(lock.error(), home));
 
   std::vector<Multiaddr> listen;
   auto requested = options.listen;

@@ -129,6 +129,17 @@ TEST(Cli, DaemonStopsCleanlyOnSigterm) {
   EXPECT_EQ(*status, 0);
 }
 
+TEST(Cli, OneDaemonPerHome) {
+  Daemon daemon;
+  ASSERT_FALSE(daemon.address().empty());
+  auto second = run(
+      {kBin, "--home", daemon.home(), "daemon", "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"},
+      std::chrono::seconds(20));
+  EXPECT_EQ(second.status, 1);
+  EXPECT_NE(second.err.find("another meshchat daemon is using " + daemon.home()), std::string::npos)
+      << second.err;
+}
+
 TEST(Cli, WrongPeerIdIsReported) {
   Daemon daemon;
   ASSERT_FALSE(daemon.address().empty());
