@@ -431,53 +431,7 @@ Result<Response> decode_response(ByteView body) {
 }
 
 Bytes frame(ByteView body) {
-  Bytes out;
-  out.reserve(varint::encoded_size(body.size()) + body.size());
-  varint::encode(body.size(), out);
-  append(out, body);
-  return out;
-}
-
-Result<std::optional<std::size_t>> FrameReader::prefix() const {
-  auto length = varint::decode(buffer_);
-  if (!length) {
-    if (length.error() == varint::Error::truncated) return std::optional<std::size_t>{};
-    return fail(length.error());
-  }
-  if (length->value > kMaxMessageBytes) return fail(Error::too_large);
-  return std::optional<std::size_t>{length->size};
-}
-
-Result<void> FrameReader::feed(ByteView bytes) {
-  if (error_) return fail(error_);
-  append(buffer_, bytes);
-  if (auto p = prefix(); !p) {
-    error_ = p.error();
-    return fail(error_);
-  }
-  return {};
-}
-
-Result<std::optional<Bytes>> FrameReader::next() {
-  if (error_) return fail(error_);
-  auto p = prefix();
-  if (!p) {
-    error_ = p.error();
-    return fail(error_);
-  }
-  if (!*p) return std::optional<Bytes>{};
-  auto length = varint::decode(buffer_)->value;
-  std::size_t header = **p;
-  if (buffer_.size() - header < length) return std::optional<Bytes>{};
-  auto begin = buffer_.begin() + static_cast<std::ptrdiff_t>(header);
-  auto end = begin + static_cast<std::ptrdiff_t>(length);
-  Bytes body(begin, end);
-  buffer_.erase(buffer_.begin(), end);
-  return std::optional<Bytes>{std::move(body)};
-}
-
-Bytes FrameReader::take_remaining() {
-  return std::exchange(buffer_, {});
+  return length_prefixed(body);
 }
 
 }  // namespace meshchat::p2pd

@@ -10,6 +10,7 @@
 
 #include "core/bytes.hpp"
 #include "core/error_category.hpp"
+#include "core/length_prefixed.hpp"
 #include "core/result.hpp"
 
 namespace meshchat::p2pd {
@@ -147,26 +148,12 @@ Result<StreamInfo> decode_stream_info(ByteView body);
 // The body behind an unsigned-varint length prefix, as the control socket carries it.
 Bytes frame(ByteView body);
 
-// Splits a byte stream into varint-delimited messages, fed in any chunking. The bytes after a
-// message stay buffered until taken: after STREAM_OPEN they are the start of the stream.
-// Errors (sticky, from feed() and next()): too_large, and varint::Error overflow and not_minimal
-// for a length prefix. A too-large message is refused as soon as its prefix is complete.
-class FrameReader {
+// The control socket's framing: varint-delimited messages of at most kMaxMessageBytes. After
+// STREAM_OPEN the bytes behind the request are the start of the stream (take_remaining()).
+// Errors (sticky): too_large, and varint::Error overflow and not_minimal for a length prefix.
+class FrameReader : public LengthPrefixedReader {
  public:
-  Result<void> feed(ByteView bytes);
-  // The next complete message body, nullopt if none is complete yet.
-  Result<std::optional<Bytes>> next();
-  // Everything buffered that next() has not returned.
-  Bytes take_remaining();
-  // True while a message has begun but is incomplete (end of input now means `truncated`).
-  bool in_message() const { return !buffer_.empty(); }
-
- private:
-  // The size of the length prefix once it is complete (its value checked against the limit).
-  Result<std::optional<std::size_t>> prefix() const;
-
-  Bytes buffer_;
-  std::error_code error_;
+  FrameReader() : LengthPrefixedReader(kMaxMessageBytes, make_error_code(Error::too_large)) {}
 };
 
 }  // namespace meshchat::p2pd
