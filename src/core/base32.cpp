@@ -1,5 +1,7 @@
 #include "core/base32.hpp"
 
+#include "core/bit_groups.hpp"
+
 namespace meshchat::base32 {
 
 namespace {
@@ -36,18 +38,7 @@ std::string encode(ByteView data, Case letters) {
   std::string_view alphabet = letters == Case::lower ? kLower : kUpper;
   std::string out;
   out.reserve((data.size() * 8 + 4) / 5);
-  std::uint32_t buffer = 0;  // holds at most 12 pending bits
-  int bits = 0;
-  for (auto byte : data) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out.push_back(alphabet[(buffer >> bits) & 31]);
-    }
-    buffer &= (1u << bits) - 1;
-  }
-  if (bits > 0) out.push_back(alphabet[(buffer << (5 - bits)) & 31]);
+  bit_groups::encode(data, 5, alphabet, out);
   return out;
 }
 
@@ -64,20 +55,10 @@ Result<Bytes> decode(std::string_view text, Case letters) {
   }
   Bytes out;
   out.reserve(text.size() * 5 / 8);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int value = digit_value(c, letters);
-    if (value < 0) return fail(Error::bad_character);
-    buffer = (buffer << 5) | static_cast<std::uint32_t>(value);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(buffer >> bits));
-      buffer &= (1u << bits) - 1;
-    }
-  }
-  if (buffer != 0) return fail(Error::nonzero_padding);
+  auto failure = bit_groups::decode(
+      text, 5, [letters](char c) { return digit_value(c, letters); }, out);
+  if (failure == bit_groups::Failure::bad_character) return fail(Error::bad_character);
+  if (failure == bit_groups::Failure::nonzero_padding) return fail(Error::nonzero_padding);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/base32.hpp"
 #include "core/base58.hpp"
+#include "core/bit_groups.hpp"
 
 namespace meshchat::multibase {
 
@@ -55,18 +56,7 @@ Result<Bytes> decode_base16(std::string_view text, std::string_view digits) {
 }
 
 void encode_base64(ByteView data, std::string_view alphabet, std::string& out) {
-  std::uint32_t buffer = 0;  // at most 14 pending bits
-  int bits = 0;
-  for (auto byte : data) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(alphabet[(buffer >> bits) & 63]);
-    }
-    buffer &= (1u << bits) - 1;
-  }
-  if (bits > 0) out.push_back(alphabet[(buffer << (6 - bits)) & 63]);
+  bit_groups::encode(data, 6, alphabet, out);
 }
 
 Result<Bytes> decode_base64(std::string_view text, std::string_view alphabet) {
@@ -74,20 +64,13 @@ Result<Bytes> decode_base64(std::string_view text, std::string_view alphabet) {
   if (text.size() % 4 == 1) return fail(Error::bad_length);
   Bytes out;
   out.reserve(text.size() * 3 / 4);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
+  auto digit = [alphabet](char c) {
     auto value = alphabet.find(c);
-    if (value == std::string_view::npos) return fail(Error::bad_character);
-    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(buffer >> bits));
-      buffer &= (1u << bits) - 1;
-    }
-  }
-  if (buffer != 0) return fail(Error::nonzero_padding);
+    return value == std::string_view::npos ? -1 : static_cast<int>(value);
+  };
+  auto failure = bit_groups::decode(text, 6, digit, out);
+  if (failure == bit_groups::Failure::bad_character) return fail(Error::bad_character);
+  if (failure == bit_groups::Failure::nonzero_padding) return fail(Error::nonzero_padding);
   return out;
 }
 
