@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: measures, in one run on loopback, meshchat <-> meshchat, js-libp2p <-> js-libp2p
 # and raw TCP throughput on one stream, Noise handshakes per second, dial-to-first-byte round
-# trips and daemon idle memory, then prints the figures and the ratios. Nothing is asserted.
+# trips, daemon idle memory, chat message throughput/latency and history sync cost, then prints
+# the figures and the ratios. Nothing is asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
@@ -66,6 +67,12 @@ handshakes=$(grep BM_XXHandshake "$work/noise.txt" | sed -E 's/.*handshakes\/s=(
 echo "== dial to first byte (50 ms RTT proxy)"
 dial=$("$build/bench/bench_dial"); echo "$dial"
 
+echo "== chat messages: send -> delivered, durable on both ends (one pair, loopback)"
+chat=$("$build/bench/bench_chat" "${BENCH_CHAT_MESSAGES:-20000}" 1000); echo "$chat"
+
+echo "== history sync (Negentropy over N records, d differences)"
+"$build/bench/bench_sync" "${MESHCHAT_BENCH_SYNC_N:-100000}" 1 100 10000 | tee "$work/sync.txt"
+
 raw_best=$(best "${raw[@]}")
 mc=$(best "${mc_up[@]}" "${mc_down[@]}")
 mc_up_best=$(best "${mc_up[@]}"); mc_down_best=$(best "${mc_down[@]}")
@@ -82,4 +89,5 @@ meshchat / raw TCP            $(ratio "$mc" "$raw_best")   (target >= 0.5)
 Noise XX handshakes/s         ${handshakes} (both sides on one core; target >= 2k)
 dial to first byte            $(json_field "$dial" round_trips_with_tcp) round trips incl. TCP (target <= 3)
 daemon idle RSS               $((idle_kb / 1024)) MiB (${idle_kb} KiB; target <= 10 MB)
+$(printf '%s\n' "$chat")
 EOT

@@ -50,5 +50,6 @@ Result<T> run_to_completion(boost::asio::io_context& io, boost::asio::awaitable<
 void register_identity_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void register_daemon_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void register_diagnostic_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);
 
 }  // namespace meshchat::cli

@@ -1,8 +1,17 @@
-// `meshchat daemon`: runs the node until SIGINT or SIGTERM.
+// `meshchat daemon`: runs the node, its chat protocols and the local API until SIGINT or SIGTERM.
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "api/api_file.hpp"
+#include "api/event_hub.hpp"
+#include "api/server.hpp"
+#include "chat/store_worker.hpp"
 #include "cli/command.hpp"
+#include "node/chat/messenger.hpp"
+#include "node/chat_api.hpp"
+#include "node/home.hpp"
 #include "node/identity.hpp"
 #include "node/node.hpp"
 #include "p2p/tcp/interfaces.hpp"
@@ -20,7 +29,25 @@ struct DaemonOptions {
   std::vector<std::string> listen;
   bool no_mdns = false;
   std::string log_level = "info";
+  std::uint16_t api_port = 0;
 };
+
+// Everything that runs once the io_context does: the chat protocols, then the API, then the
+// lines a supervisor waits for.
+boost::asio::awaitable<Result<void>> start_services(node::Messenger* messenger, api::Server* server,
+                                                    node::ApiContext* context,
+                                                    std::filesystem::path home) {
+  if (auto started = co_await messenger->start(); !started) co_return started;
+  auto port = server->start();
+  if (!port) co_return fail(port.error());
+  context->api_port = *port;
+  if (auto written = api::write_api_file(home, {*port, context->api_token}); !written) {
+    co_return fail(written.error());
+  }
+  std::cout << "api http://127.0.0.1:" << *port << "\n";
+  std::cout.flush();
+  co_return Result<void>{};
+}
 
 int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   configure_logging(options.log_level);
@@ -44,6 +71,9 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   }
 
   boost::asio::io_context io(1);
+  // After io: the worker finishes its jobs and posts their completions while io still exists.
+  auto store = chat::StoreWorker::start(home / node::kDatabaseFileName, identity->peer_id);
+  if (!store) return report_error("cannot open the database", store.error());
   // Installed before "listening" is printed: a supervisor may signal as soon as it reads it.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   node::Node node(io.get_executor(), identity->key);
@@ -56,9 +86,20 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
     }
   }
   std::cout.flush();
-  spdlog::info("meshchat {} running as {} (home {})", node::agent_version(),
-               node.peer_id().to_base58(), home.string());
 
+  api::EventHub events;
+  api::Router router;
+  node::Messenger messenger(node.host(), **store,
+                            [&events](nlohmann::json event) { events.publish(event); });
+  node::ApiContext context{node.host(), messenger,    identity->nickname,
+                           0,           Clock::now(), api::generate_token()};
+  node::register_chat_routes(router, context);
+  api::ServerConfig server_config;
+  server_config.port = options.api_port;
+  server_config.token = context.api_token;
+  api::Server server(io.get_executor(), server_config, router, events);
+
+  int exit_code = kExitOk;
   boost::asio::steady_timer poll(io);
   TimePoint deadline{};
   std::function<void()> wait_for_connections = [&] {
@@ -66,15 +107,31 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
     poll.expires_after(kShutdownPoll);
     poll.async_wait([&](const boost::system::error_code&) { wait_for_connections(); });
   };
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    spdlog::info("signal {}: stopping", signal);
+  auto shut_down = [&] {
+    api::remove_api_file(home);
+    messenger.stop();
+    server.stop();
     node.stop();
     deadline = Clock::now() + kShutdownGrace;
     wait_for_connections();
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping", signal);
+    shut_down();
   });
+  boost::asio::co_spawn(io, start_services(&messenger, &server, &context, home),
+                        [&](std::exception_ptr failure, Result<void> started) {
+                          if (failure) std::rethrow_exception(failure);
+                          if (started) return;
+                          exit_code = report_error("cannot start", started.error());
+                          signals.cancel();
+                          shut_down();
+                        });
+  spdlog::info("meshchat {} running as {} (home {})", node::agent_version(),
+               node.peer_id().to_base58(), home.string());
   io.run();
-  return kExitOk;
+  return exit_code;
 }
 
 }  // namespace
@@ -86,6 +143,8 @@ void register_daemon_command(CLI::App& app, GlobalOptions& globals, int& exit_co
                      "Listen multiaddr (repeatable; default /ip4/0.0.0.0/tcp/4001 and "
                      "/ip6/::/tcp/4001)");
   daemon->add_flag("--no-mdns", options->no_mdns, "Do not announce or discover peers via mDNS");
+  daemon->add_option("--api-port", options->api_port,
+                     "Port of the local API on 127.0.0.1 (default: any free port)");
   daemon->add_option("--log-level", options->log_level, "off, error, warn, info or debug")
       ->check(CLI::IsMember({"off", "error", "warn", "info", "debug", "trace"}));
   daemon->callback([&globals, &exit_code, options] { exit_code = run_daemon(globals, *options); });

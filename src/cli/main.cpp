@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   meshchat::cli::register_identity_commands(app, globals, exit_code);
   meshchat::cli::register_daemon_command(app, globals, exit_code);
   meshchat::cli::register_diagnostic_commands(app, globals, exit_code);
+  meshchat::cli::register_chat_commands(app, globals, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,4 +1,4 @@
-// The node's home directory: where its identity, profile and (later) database live.
+// The node's home directory: where its identity, profile and database live.
 // Resolution order: --home, $MESHCHAT_HOME, $XDG_DATA_HOME/meshchat, ~/.local/share/meshchat.
 #pragma once
 
@@ -9,6 +9,9 @@
 #include "core/result.hpp"
 
 namespace meshchat::node {
+
+// The per-identity SQLite database (DESIGN.md §6).
+inline constexpr const char* kDatabaseFileName = "meshchat.db";
 
 std::filesystem::path resolve_home(const std::optional<std::string>& flag);
 

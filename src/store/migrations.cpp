@@ -12,6 +12,7 @@ namespace {
 
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
+    {2, "edits, deletions and chat store indexes", kSchemaV2},
 };
 
 // One row per applied migration, so the history shows which build brought each step.

@@ -1,5 +1,5 @@
-// Schema version 1 of the per-identity database (DESIGN.md §6), and the receipt upsert whose
-// max() keeps a receipt's state moving forward whatever order acknowledgements arrive in.
+// Schema versions 1 and 2 of the per-identity database (DESIGN.md §6), and the receipt upsert
+// whose max() keeps a receipt's state moving forward whatever order acknowledgements arrive in.
 #pragma once
 
 #include <cstdint>
@@ -139,6 +139,30 @@ CREATE TABLE preferences (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) WITHOUT ROWID;
+)sql";
+
+// Schema version 2: what the chat store needs for edits, deletions and its hot queries.
+// Edit and deletion envelopes are message rows too (they sync and re-send like any message);
+// `target` names the message they change. A text row's `body` becomes its effective text (what
+// the FTS index holds), while `content` keeps the text the row's own envelope carries: the
+// original text of a text message, the replacement of an edit. Edit and deletion rows keep
+// `body` NULL, so they are never searchable themselves.
+inline constexpr std::string_view kSchemaV2 = R"sql(
+ALTER TABLE messages ADD COLUMN target BLOB CHECK (target IS NULL OR length(target) = 32);
+ALTER TABLE messages ADD COLUMN content TEXT;
+ALTER TABLE messages ADD COLUMN edited INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1));
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
+-- Version 1 wrote no edits, so every stored body is still the row's own text.
+UPDATE messages SET content = body;
+
+-- The edits and deletions of one message in HLC order: the last writer is one index probe.
+CREATE INDEX messages_target ON messages (target, hlc_wall_ms, hlc_counter, id)
+  WHERE target IS NOT NULL;
+-- Incoming messages the local user has not read yet: unread counts and mark-read stay cheap in
+-- long conversations. The WHERE terms must match the queries' terms for SQLite to use it.
+CREATE INDEX messages_unread ON messages (conversation_id) WHERE direction = 0 AND state < 3;
+-- An outbox flush when a contact connects reads that contact's rows only.
+CREATE INDEX outbox_peer ON outbox (peer_id);
 )sql";
 
 // Inserts or advances the receipt of `message_id` by `peer_id`. The state becomes

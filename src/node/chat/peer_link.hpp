@@ -1,0 +1,38 @@
+// What the Messenger keeps per peer: its open chat streams, the outbox round in flight, and
+// whether a flush or a sync is running (so that each runs once at a time per peer).
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "chat/envelope.hpp"
+#include "node/chat/frame_stream.hpp"
+#include "node/chat/messenger.hpp"
+#include "p2p/tcp/async.hpp"
+
+namespace meshchat::node {
+
+struct Messenger::PeerLink {
+  explicit PeerLink(const p2p::asio::any_io_executor& executor) : acked(executor) {}
+
+  // Forgets the streams of a closed connection and wakes a flush waiting for acks.
+  void drop_streams() {
+    if (msg) msg->stream().reset();
+    msg.reset();
+    presence.reset();
+    acked.notify();
+  }
+
+  std::shared_ptr<FrameStream> msg;                   // ours, for envelopes and read receipts
+  std::shared_ptr<FrameStream> presence;              // ours, for typing
+  std::map<chat::MessageId, std::int64_t> in_flight;  // written, not acknowledged: attempts
+  std::uint64_t acked_count = 0;                      // acknowledgements applied so far
+  p2p::Signal acked;                                  // an ack arrived or the stream went away
+  TimePoint next_dial_at{};        // an unreachable peer is not dialed again before this
+  std::int64_t dial_failures = 0;  // consecutive failed dials, for their backoff
+  bool flushing = false;
+  bool flush_again = false;
+  bool syncing = false;
+};
+
+}  // namespace meshchat::node
