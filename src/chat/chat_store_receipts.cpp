@@ -139,11 +139,19 @@ Result<std::vector<OutboxEntry>> ChatStore::read_outbox(store::Statement& statem
 
 Result<std::vector<OutboxEntry>> ChatStore::outbox_for(const crypto::PeerId& peer,
                                                        std::size_t limit) {
-  auto select = db_.prepare(std::string(kOutboxColumns) +
-                            "WHERE o.peer_id = ?"
-                            " ORDER BY m.hlc_wall_ms, m.hlc_counter, m.id LIMIT ?");
+  // Walks messages_pending in order and stops after `limit`: a round costs its own size, not
+  // the queue's. Every outbox row's message is outgoing and not yet delivered (both change in
+  // the same transaction when the receipt arrives).
+  auto select = db_.prepare(
+      "SELECT o.message_id, o.peer_id, o.attempts, o.next_attempt_at, m.envelope"
+      " FROM messages m JOIN outbox o ON o.message_id = m.id AND o.peer_id = ?1"
+      " WHERE m.conversation_id = ?2 AND m.direction = 1 AND m.state < 2"
+      " ORDER BY m.hlc_wall_ms, m.hlc_counter, m.id LIMIT ?3");
   if (!select) return fail(select.error());
-  select->bind_blob(1, peer.bytes()).bind_int64(2, static_cast<std::int64_t>(limit));
+  auto conversation = direct_conversation_id(self_, peer);
+  select->bind_blob(1, peer.bytes())
+      .bind_blob(2, conversation)
+      .bind_int64(3, static_cast<std::int64_t>(limit));
   return read_outbox(*select);
 }
 

@@ -163,6 +163,10 @@ CREATE INDEX messages_target ON messages (target, hlc_wall_ms, hlc_counter, id)
 CREATE INDEX messages_unread ON messages (conversation_id) WHERE direction = 0 AND state < 3;
 -- An outbox flush when a contact connects reads that contact's rows only.
 CREATE INDEX outbox_peer ON outbox (peer_id);
+-- Outgoing messages not yet delivered, in conversation order: the outbox is read oldest first
+-- in rounds, and without this every round would sort the whole queue.
+CREATE INDEX messages_pending ON messages (conversation_id, hlc_wall_ms, hlc_counter, id)
+  WHERE direction = 1 AND state < 2;
 )sql";
 
 // Inserts or advances the receipt of `message_id` by `peer_id`. The state becomes
