@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "chat/wire/field_reader.hpp"
 #include "core/protobuf.hpp"
 
 namespace meshchat::chat::wire {
@@ -22,24 +23,8 @@ constexpr std::uint32_t kKind = 1;
 constexpr std::uint32_t kIds = 2;
 }  // namespace receipt_field
 
-// Calls `on_field` for each field of `message` in wire order; any protobuf error is malformed.
-template <class OnField>
-Result<void> read_fields(ByteView message, OnField on_field) {
-  protobuf::Reader reader(message);
-  for (;;) {
-    auto next = reader.next();
-    if (!next) return fail(WireError::malformed);
-    if (!*next) return {};
-    if (auto r = on_field(**next); !r) return r;
-  }
-}
-
-// A field that may appear once, of the given wire type.
-Result<void> accept_once(const Field& f, WireType type, bool& seen) {
-  if (f.type != type || seen) return fail(WireError::malformed);
-  seen = true;
-  return {};
-}
+using detail::accept_once;
+using detail::read_fields;
 
 bool valid_kind(ReceiptKind kind) {
   return kind == ReceiptKind::delivered || kind == ReceiptKind::read;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "chat/wire/field_reader.hpp"
 #include "core/protobuf.hpp"
 
 namespace meshchat::chat::wire {
@@ -46,24 +47,8 @@ static_assert(delimited_size(delimited_size(kMaxEnvelopeBytes)) <= kMaxSyncFrame
 static_assert(delimited_size(delimited_size(sizeof(ConversationId)) +
                              delimited_size(kMaxNegentropyMessageBytes)) <= kMaxSyncFrameBytes);
 
-// Calls `on_field` for each field of `message` in wire order; any protobuf error is malformed.
-template <class OnField>
-Result<void> read_fields(ByteView message, OnField on_field) {
-  protobuf::Reader reader(message);
-  for (;;) {
-    auto next = reader.next();
-    if (!next) return fail(WireError::malformed);
-    if (!*next) return {};
-    if (auto r = on_field(**next); !r) return r;
-  }
-}
-
-// A field that may appear once, of the given wire type.
-Result<void> accept_once(const Field& f, WireType type, bool& seen) {
-  if (f.type != type || seen) return fail(WireError::malformed);
-  seen = true;
-  return {};
-}
+using detail::accept_once;
+using detail::read_fields;
 
 // A 32-byte id (message or conversation).
 Result<void> read_id(const Field& f, std::array<std::uint8_t, kIdSize>& id) {
