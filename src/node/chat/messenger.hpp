@@ -99,7 +99,11 @@ class Messenger final : public p2p::HostObserver {
   p2p::asio::awaitable<Result<chat::MessageRecord>> send_envelope(chat::Envelope envelope,
                                                                   crypto::PeerId peer);
   // msg
+  struct InboundPipeline;
   p2p::asio::awaitable<void> read_msg_frames(std::shared_ptr<FrameStream> frames);
+  p2p::asio::awaitable<void> store_and_ack(std::shared_ptr<FrameStream> frames,
+                                           std::shared_ptr<InboundPipeline> pipeline,
+                                           std::vector<chat::Envelope> envelopes);
   p2p::asio::awaitable<Result<std::vector<chat::MessageId>>> store_incoming(
       const crypto::PeerId& sender, std::vector<chat::Envelope> envelopes);
   p2p::asio::awaitable<void> apply_receipts(const crypto::PeerId& peer,

@@ -12,11 +12,19 @@ namespace meshchat::node {
 namespace asio = boost::asio;
 namespace wire = chat::wire;
 
+struct Messenger::InboundPipeline {
+  explicit InboundPipeline(const asio::any_io_executor& executor) : done(executor) {}
+  std::size_t outstanding = 0;
+  p2p::Signal done;
+};
+
 namespace {
 
 // Frames taken from the buffer in one go and stored in one store job: one transaction and one
 // receipt frame for a whole burst of messages.
 constexpr std::size_t kMaxFramesPerBatch = 512;
+// Bursts of one stream being stored at once; more would only queue in the store.
+constexpr std::size_t kMaxBatchesInFlight = 2;
 
 }  // namespace
 
@@ -44,6 +52,7 @@ asio::awaitable<void> Messenger::serve_msg(std::shared_ptr<p2p::Stream> stream) 
 asio::awaitable<void> Messenger::read_msg_frames(std::shared_ptr<FrameStream> frames) {
   auto alive = alive_;
   const auto peer = frames->stream().remote_peer();
+  auto pipeline = std::make_shared<InboundPipeline>(host_.executor());
   for (;;) {
     auto first = co_await frames->read();
     if (!*alive) co_return;
@@ -51,7 +60,11 @@ asio::awaitable<void> Messenger::read_msg_frames(std::shared_ptr<FrameStream> fr
       spdlog::debug("msg stream from {} failed: {}", peer.to_base58(), first.error().message());
       co_return frames->stream().reset();
     }
-    if (!*first) co_return frames->stream().close_write();
+    if (!*first) {
+      // The peer is done sending; its last bursts still get their acks before we close.
+      while (pipeline->outstanding > 0) co_await pipeline->done.wait();
+      co_return frames->stream().close_write();
+    }
     std::vector<Bytes> batch;
     batch.push_back(std::move(**first));
     while (batch.size() < kMaxFramesPerBatch) {
@@ -89,25 +102,38 @@ asio::awaitable<void> Messenger::read_msg_frames(std::shared_ptr<FrameStream> fr
     }
     if (!read.empty()) co_await apply_receipts(peer, std::move(read), store::ReceiptState::read);
     if (envelopes.empty()) continue;
-    auto stored = co_await store_incoming(peer, std::move(envelopes));
+    // The next burst is read and verified while this one is stored: the io thread and the store
+    // thread work in parallel. Acks may then leave out of order, which receivers accept.
+    while (pipeline->outstanding >= kMaxBatchesInFlight) co_await pipeline->done.wait();
     if (!*alive) co_return;
-    if (!stored) {
-      // Nothing acknowledged: the sender keeps the messages and retries.
-      spdlog::error("cannot store messages from {}: {}", peer.to_base58(),
-                    stored.error().message());
-      co_return frames->stream().reset();
-    }
-    std::vector<Bytes> acks;
-    for (std::size_t at = 0; at < stored->size(); at += wire::kMaxReceiptIds) {
-      auto end = std::min(stored->size(), at + wire::kMaxReceiptIds);
-      wire::ReceiptFrame ack{
-          wire::ReceiptKind::delivered,
-          std::vector<chat::MessageId>(stored->begin() + at, stored->begin() + end)};
-      acks.push_back(wire::encode(wire::MsgFrame(std::move(ack))));
-    }
-    if (auto written = co_await frames->write_all(acks); !written)
-      co_return frames->stream().reset();
+    ++pipeline->outstanding;
+    spawn(store_and_ack(frames, pipeline, std::move(envelopes)));
   }
+}
+
+asio::awaitable<void> Messenger::store_and_ack(std::shared_ptr<FrameStream> frames,
+                                               std::shared_ptr<InboundPipeline> pipeline,
+                                               std::vector<chat::Envelope> envelopes) {
+  auto alive = alive_;
+  const auto peer = frames->stream().remote_peer();
+  auto stored = co_await store_incoming(peer, std::move(envelopes));
+  --pipeline->outstanding;
+  pipeline->done.notify();
+  if (!*alive) co_return;
+  if (!stored) {
+    // Nothing acknowledged: the sender keeps the messages and retries.
+    spdlog::error("cannot store messages from {}: {}", peer.to_base58(), stored.error().message());
+    co_return frames->stream().reset();
+  }
+  std::vector<Bytes> acks;
+  for (std::size_t at = 0; at < stored->size(); at += wire::kMaxReceiptIds) {
+    auto end = std::min(stored->size(), at + wire::kMaxReceiptIds);
+    wire::ReceiptFrame ack{
+        wire::ReceiptKind::delivered,
+        std::vector<chat::MessageId>(stored->begin() + at, stored->begin() + end)};
+    acks.push_back(wire::encode(wire::MsgFrame(std::move(ack))));
+  }
+  if (auto written = co_await frames->write_all(acks); !written) frames->stream().reset();
 }
 
 asio::awaitable<Result<std::vector<chat::MessageId>>> Messenger::store_incoming(
