@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
               auto sent = co_await m->send_text(peer, "latency probe " + std::to_string(i));
               if (!sent) co_return;
               std::lock_guard lock(tracker->mutex);
-              tracker->sent_at[node::to_hex(sent->id)] = sent_at;
+              tracker->sent_at[to_hex(sent->id)] = sent_at;
             }(&alice.messenger(), bob_peer, i, &tracker),
             boost::asio::detached);
       });

@@ -1,38 +1,8 @@
-// Decodes arbitrary bytes as a /meshchat/msg/1.0.0 frame body. Aborts on an error outside
-// WireError, or if an accepted frame does not survive encode then decode unchanged (the
-// canonical encoding is never longer than the input, so it stays within the frame limit).
-#include <cstddef>
-#include <cstdint>
-#include <cstdlib>
-
+// Decodes arbitrary bytes as a /meshchat/msg/1.0.0 frame body; see chat_wire_round_trip.hpp.
 #include "chat/wire/msg_frame.hpp"
-
-namespace wire = meshchat::chat::wire;
-
-namespace {
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
-bool documented(std::error_code e) {
-  return e.category() == wire::error_category() && e.value() >= 1 &&
-         e.value() <= static_cast<int>(wire::WireError::bad_value);
-}
-
-}  // namespace
+#include "chat_wire_round_trip.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto frame = wire::decode_msg_frame(meshchat::ByteView(data, size));
-  if (!frame) {
-    check(documented(frame.error()));
-    return 0;
-  }
-  meshchat::Bytes body = wire::encode(*frame);
-  check(body.size() <= size);
-  auto again = wire::decode_msg_frame(body);
-  check(again.has_value());
-  check(*again == *frame);
-  check(wire::encode(*again) == body);
+  meshchat::fuzz::round_trip(data, size, meshchat::chat::wire::decode_msg_frame);
   return 0;
 }

@@ -1,33 +1,15 @@
 #include "node/chat/json.hpp"
 
-namespace meshchat::node {
+#include <algorithm>
 
-std::string to_hex(ByteView bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (auto byte : bytes) {
-    out.push_back(kDigits[byte >> 4]);
-    out.push_back(kDigits[byte & 0x0F]);
-  }
-  return out;
-}
+namespace meshchat::node {
 
 std::optional<std::array<std::uint8_t, 32>> id_from_hex(std::string_view text) {
   if (text.size() != 64) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
+  auto bytes = meshchat::from_hex(text);
+  if (!bytes) return std::nullopt;
   std::array<std::uint8_t, 32> id{};
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    int high = nibble(text[2 * i]);
-    int low = nibble(text[2 * i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    id[i] = static_cast<std::uint8_t>(high << 4 | low);
-  }
+  std::copy(bytes->begin(), bytes->end(), id.begin());
   return id;
 }
 

@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "chat/chat_store.hpp"
+#include "core/bytes.hpp"
 
 namespace meshchat::node {
 
-std::string to_hex(ByteView bytes);
 // 64 hex characters (either case) to a 32-byte id; nullopt otherwise.
 std::optional<std::array<std::uint8_t, 32>> id_from_hex(std::string_view text);
 

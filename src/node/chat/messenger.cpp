@@ -118,6 +118,15 @@ void Messenger::stop() {
   if (outbox_wakeup_) outbox_wakeup_->notify();
 }
 
+asio::awaitable<Result<std::shared_ptr<p2p::Stream>>> Messenger::open_stream(
+    crypto::PeerId peer, std::string_view protocol) {
+  auto connection = co_await host_.connect(peer);
+  if (!connection) co_return fail(connection.error());
+  // Named, not a braced temporary inside co_await (GCC 12 destroys those twice).
+  std::vector<std::string> protocols{std::string(protocol)};
+  co_return co_await host_.new_stream(*connection, std::move(protocols));
+}
+
 bool Messenger::is_known_peer(const crypto::PeerId& peer) {
   return known_peers_.contains(peer);
 }

@@ -95,6 +95,9 @@ class Messenger final : public p2p::HostObserver {
   PeerLink& link(const crypto::PeerId& peer);
   void publish(nlohmann::json event);
   void spawn(p2p::asio::awaitable<void> task);
+  // Connects (or reuses the connection) and negotiates `protocol` on a new stream.
+  p2p::asio::awaitable<Result<std::shared_ptr<p2p::Stream>>> open_stream(crypto::PeerId peer,
+                                                                         std::string_view protocol);
 
   p2p::asio::awaitable<Result<chat::MessageRecord>> send_envelope(chat::Envelope envelope,
                                                                   crypto::PeerId peer);

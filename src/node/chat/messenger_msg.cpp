@@ -218,10 +218,7 @@ asio::awaitable<Result<std::shared_ptr<FrameStream>>> Messenger::msg_stream(
     const crypto::PeerId& peer) {
   auto& state = link(peer);
   if (state.msg) co_return state.msg;
-  auto connection = co_await host_.connect(peer);
-  if (!connection) co_return fail(connection.error());
-  std::vector<std::string> protocols{std::string(wire::kMsgProtocol)};
-  auto stream = co_await host_.new_stream(*connection, std::move(protocols));
+  auto stream = co_await open_stream(peer, wire::kMsgProtocol);
   if (!stream) co_return fail(stream.error());
   auto& current = link(peer);
   if (current.msg) {  // another coroutine opened one meanwhile

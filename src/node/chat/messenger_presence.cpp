@@ -88,10 +88,7 @@ void Messenger::arm_typing_timer() {
 asio::awaitable<Result<void>> Messenger::set_typing(crypto::PeerId peer, bool active) {
   auto& state = link(peer);
   if (!state.presence) {
-    auto connection = co_await host_.connect(peer);
-    if (!connection) co_return fail(connection.error());
-    std::vector<std::string> protocols{std::string(wire::kPresenceProtocol)};
-    auto stream = co_await host_.new_stream(*connection, std::move(protocols));
+    auto stream = co_await open_stream(peer, wire::kPresenceProtocol);
     if (!stream) co_return fail(stream.error());
     auto& current = link(peer);
     if (!current.presence) {

@@ -233,10 +233,7 @@ asio::awaitable<Result<SyncSummary>> Messenger::run_sync_client(crypto::PeerId p
   if (!items) co_return fail(items.error());
   auto storage = load_storage(*items);
   if (!storage) co_return fail(storage.error());
-  auto connection = co_await host_.connect(peer);
-  if (!connection) co_return fail(connection.error());
-  std::vector<std::string> protocols{std::string(wire::kSyncProtocol)};
-  auto stream = co_await host_.new_stream(*connection, std::move(protocols));
+  auto stream = co_await open_stream(peer, wire::kSyncProtocol);
   if (!stream) co_return fail(stream.error());
   auto frames = std::make_shared<FrameStream>(std::move(*stream), wire::kMaxSyncFrameBytes);
   publish({{"type", "sync"},
