@@ -68,7 +68,9 @@ echo "== dial to first byte (50 ms RTT proxy)"
 dial=$("$build/bench/bench_dial"); echo "$dial"
 
 echo "== chat messages: send -> delivered, durable on both ends (one pair, loopback)"
-chat=$("$build/bench/bench_chat" "${BENCH_CHAT_MESSAGES:-20000}" 1000); echo "$chat"
+chat=$("$build/bench/bench_chat" "${BENCH_CHAT_MESSAGES:-50000}" 1000); echo "$chat"
+echo "== chat store: CPU per message of each store step (no network, no signing)"
+"$build/bench/bench_store" "${BENCH_CHAT_MESSAGES:-50000}"
 
 echo "== history sync (Negentropy over N records, d differences)"
 "$build/bench/bench_sync" "${MESHCHAT_BENCH_SYNC_N:-100000}" 1 100 10000 | tee "$work/sync.txt"

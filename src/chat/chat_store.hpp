@@ -55,6 +55,7 @@ struct MessageRecord {
   bool deleted = false;
   store::Direction direction = store::Direction::incoming;
   MessageStatus status = MessageStatus::received;
+  bool operator==(const MessageRecord&) const = default;
 };
 
 struct MessageQuery {
@@ -138,9 +139,10 @@ class ChatStore {
   // Our own new envelope (author == self, else wrong_identity) for `recipient` (conversation
   // must be theirs, else unknown_conversation): message row (pending), queued receipt and
   // outbox row (next attempt now_ms). Edits/deletes apply to their target here too. Storing
-  // the same envelope again changes nothing.
-  Result<void> insert_outgoing(const Envelope& envelope, const crypto::PeerId& recipient,
-                               std::int64_t now_ms);
+  // the same envelope again changes nothing. Returns the message as stored (built from the
+  // envelope when new: no read back).
+  Result<MessageRecord> insert_outgoing(const Envelope& envelope, const crypto::PeerId& recipient,
+                                        std::int64_t now_ms);
   // A verified envelope from `sender` (live or sync). Checks: conversation == direct id of
   // (self, sender) else unknown_conversation; author is self or sender else not_member.
   // Author == self (our own message restored by sync) is stored as outgoing with state
@@ -213,9 +215,11 @@ class ChatStore {
                                    std::int64_t now_ms);
   Result<std::vector<Multiaddr>> load_addresses(const crypto::PeerId& peer);
   Result<ContactRecord> contact_with_addresses(ContactRecord contact);
-  // Inserts the envelope's row unless its id is stored already; true if inserted.
-  Result<bool> insert_message_row(const Envelope& envelope, store::Direction direction,
-                                  store::MessageState state);
+  // Inserts the envelope's row unless its id is stored already: the new row's seq, nullopt for
+  // a duplicate.
+  Result<std::optional<std::int64_t>> insert_message_row(const Envelope& envelope,
+                                                         store::Direction direction,
+                                                         store::MessageState state);
   // What a text message shows: its body column (NULL when deleted) and flags.
   struct Revision {
     std::optional<std::string> text;

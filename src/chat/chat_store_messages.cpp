@@ -39,8 +39,9 @@ std::string message_select(std::string_view where_order_limit) {
 
 }  // namespace
 
-Result<bool> ChatStore::insert_message_row(const Envelope& envelope, store::Direction direction,
-                                           store::MessageState state) {
+Result<std::optional<std::int64_t>> ChatStore::insert_message_row(const Envelope& envelope,
+                                                                  store::Direction direction,
+                                                                  store::MessageState state) {
   auto insert = db_.prepare(
       "INSERT INTO messages (id, conversation_id, author, hlc_wall_ms, hlc_counter, type, body,"
       " envelope, direction, state, target, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -72,7 +73,8 @@ Result<bool> ChatStore::insert_message_row(const Envelope& envelope, store::Dire
       break;
   }
   if (auto r = insert->run(); !r) return fail(r.error());
-  return db_.changes() > 0;
+  if (db_.changes() == 0) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(db_.last_insert_rowid());
 }
 
 Result<void> ChatStore::apply_content(const Envelope& envelope) {
@@ -147,8 +149,9 @@ Result<void> ChatStore::refresh_effective_content(const MessageId& target) {
   return write_effective_content(target, effective);
 }
 
-Result<void> ChatStore::insert_outgoing(const Envelope& envelope, const crypto::PeerId& recipient,
-                                        std::int64_t now_ms) {
+Result<MessageRecord> ChatStore::insert_outgoing(const Envelope& envelope,
+                                                 const crypto::PeerId& recipient,
+                                                 std::int64_t now_ms) {
   if (envelope.author() != self_) return fail(StoreError::wrong_identity);
   if (envelope.conversation() != direct_conversation_id(self_, recipient)) {
     return fail(StoreError::unknown_conversation);
@@ -161,22 +164,44 @@ Result<void> ChatStore::insert_outgoing(const Envelope& envelope, const crypto::
   auto inserted =
       insert_message_row(envelope, store::Direction::outgoing, store::MessageState::pending);
   if (!inserted) return fail(inserted.error());
-  if (!*inserted) return scope->commit();  // stored before, with its outbox row
+  if (!*inserted) {  // stored before, with its outbox row
+    if (auto r = scope->commit(); !r) return fail(r.error());
+    auto stored = message(envelope.id());
+    if (!stored) return fail(stored.error());
+    if (!*stored) return fail(StoreError::unknown_message);
+    return std::move(**stored);
+  }
+  const std::int64_t seq = **inserted;
 
   auto outbox = db_.prepare(
-      "INSERT INTO outbox (message_id, peer_id, attempts, next_attempt_at) VALUES (?, ?, 0, ?)");
+      "INSERT INTO outbox (message_seq, peer_id, attempts, next_attempt_at) VALUES (?, ?, 0, ?)");
   if (!outbox) return fail(outbox.error());
-  outbox->bind_blob(1, detail::view(envelope.id()))
-      .bind_blob(2, recipient.bytes())
-      .bind_int64(3, now_ms);
+  outbox->bind_int64(1, seq).bind_blob(2, recipient.bytes()).bind_int64(3, now_ms);
   if (auto r = outbox->run(); !r) return fail(r.error());
-  if (auto r = store::upsert_receipt(db_, detail::view(envelope.id()), recipient.bytes(),
-                                     store::ReceiptState::queued, now_ms);
+  if (auto r =
+          store::upsert_receipt(db_, seq, recipient.bytes(), store::ReceiptState::queued, now_ms);
       !r) {
     return fail(r.error());
   }
-  if (auto r = apply_content(envelope); !r) return fail(r.error());
-  return scope->commit();
+  // A text message we just wrote cannot have edits yet (only its author edits it, after
+  // writing it): only edits and deletions change anything here.
+  if (envelope.target()) {
+    if (auto r = apply_content(envelope); !r) return fail(r.error());
+  }
+  if (auto r = scope->commit(); !r) return fail(r.error());
+  const bool has_text =
+      envelope.content_type() == ContentType::text || envelope.content_type() == ContentType::edit;
+  return MessageRecord{.seq = seq,
+                       .id = envelope.id(),
+                       .conversation = envelope.conversation(),
+                       .author = self_,
+                       .timestamp = envelope.timestamp(),
+                       .type = envelope.content_type(),
+                       .text = has_text ? std::string(envelope.text()) : std::string(),
+                       .edited = false,
+                       .deleted = false,
+                       .direction = store::Direction::outgoing,
+                       .status = MessageStatus::queued};
 }
 
 Result<bool> ChatStore::insert_incoming(const Envelope& envelope, const crypto::PeerId& sender,
@@ -203,7 +228,7 @@ Result<bool> ChatStore::insert_incoming(const Envelope& envelope, const crypto::
     return false;
   }
   if (own) {
-    if (auto r = store::upsert_receipt(db_, detail::view(envelope.id()), sender.bytes(),
+    if (auto r = store::upsert_receipt(db_, **inserted, sender.bytes(),
                                        store::ReceiptState::delivered, now_ms);
         !r) {
       return fail(r.error());

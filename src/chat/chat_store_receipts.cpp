@@ -42,7 +42,7 @@ Result<std::vector<ReceiptUpdate>> ChatStore::apply_receipts(const crypto::PeerI
     const std::int64_t seq = select->column_int64(0);
     select->reset();
 
-    if (auto r = store::upsert_receipt(db_, detail::view(id), peer.bytes(), state, now_ms); !r) {
+    if (auto r = store::upsert_receipt(db_, seq, peer.bytes(), state, now_ms); !r) {
       return fail(r.error());
     }
     auto raise = db_.prepare("UPDATE messages SET state = ?1 WHERE seq = ?2 AND state < ?1");
@@ -52,9 +52,9 @@ Result<std::vector<ReceiptUpdate>> ChatStore::apply_receipts(const crypto::PeerI
     if (db_.changes() > 0) {
       changed.push_back({id, message_status(store::Direction::outgoing, target_state)});
     }
-    auto done = db_.prepare("DELETE FROM outbox WHERE message_id = ? AND peer_id = ?");
+    auto done = db_.prepare("DELETE FROM outbox WHERE message_seq = ? AND peer_id = ?");
     if (!done) return fail(done.error());
-    if (auto r = done->bind_blob(1, detail::view(id)).bind_blob(2, peer.bytes()).run(); !r) {
+    if (auto r = done->bind_int64(1, seq).bind_blob(2, peer.bytes()).run(); !r) {
       return fail(r.error());
     }
   }
@@ -116,8 +116,8 @@ Result<std::vector<std::pair<MessageId, store::ReceiptState>>> ChatStore::local_
 
 namespace {
 constexpr std::string_view kOutboxColumns =
-    "SELECT o.message_id, o.peer_id, o.attempts, o.next_attempt_at, m.envelope"
-    " FROM outbox o JOIN messages m ON m.id = o.message_id ";
+    "SELECT m.id, o.peer_id, o.attempts, o.next_attempt_at, m.envelope"
+    " FROM outbox o JOIN messages m ON m.seq = o.message_seq ";
 }  // namespace
 
 Result<std::vector<OutboxEntry>> ChatStore::read_outbox(store::Statement& statement) {
@@ -143,8 +143,8 @@ Result<std::vector<OutboxEntry>> ChatStore::outbox_for(const crypto::PeerId& pee
   // the queue's. Every outbox row's message is outgoing and not yet delivered (both change in
   // the same transaction when the receipt arrives).
   auto select = db_.prepare(
-      "SELECT o.message_id, o.peer_id, o.attempts, o.next_attempt_at, m.envelope"
-      " FROM messages m JOIN outbox o ON o.message_id = m.id AND o.peer_id = ?1"
+      "SELECT m.id, o.peer_id, o.attempts, o.next_attempt_at, m.envelope"
+      " FROM messages m JOIN outbox o ON o.message_seq = m.seq AND o.peer_id = ?1"
       " WHERE m.conversation_id = ?2 AND m.direction = 1 AND m.state < 2"
       " ORDER BY m.hlc_wall_ms, m.hlc_counter, m.id LIMIT ?3");
   if (!select) return fail(select.error());
@@ -192,7 +192,8 @@ Result<std::vector<crypto::PeerId>> ChatStore::outbox_peers() {
 Result<void> ChatStore::reschedule(const MessageId& id, const crypto::PeerId& peer,
                                    std::int64_t attempts, std::int64_t next_attempt_at_ms) {
   auto update = db_.prepare(
-      "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE message_id = ? AND peer_id = ?");
+      "UPDATE outbox SET attempts = ?, next_attempt_at = ?"
+      " WHERE message_seq = (SELECT seq FROM messages WHERE id = ?) AND peer_id = ?");
   if (!update) return fail(update.error());
   update->bind_int64(1, attempts)
       .bind_int64(2, next_attempt_at_ms)

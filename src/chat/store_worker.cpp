@@ -8,6 +8,7 @@
 
 #include "store/database.hpp"
 #include "store/transaction.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace meshchat::chat {
 
@@ -98,6 +99,12 @@ void StoreWorker::thread_main(std::filesystem::path path, crypto::PeerId self,
     return;
   }
   opened.set_value({});
+  // Declared after the store: it stops before the connection it watches closes.
+  auto checkpointer = store::WalCheckpointer::start(store->database());
+  if (!checkpointer) {
+    spdlog::warn("store: no background checkpoints ({}); commits checkpoint themselves",
+                 checkpointer.error().message());
+  }
 
   std::deque<std::unique_ptr<detail::StoreJob>> batch;
   for (;;) {
@@ -117,52 +124,11 @@ void StoreWorker::thread_main(std::filesystem::path path, crypto::PeerId self,
 
 void StoreWorker::run_batch(ChatStore& store,
                             std::deque<std::unique_ptr<detail::StoreJob>>& batch) {
-  store::Database& db = store.database();
-  auto fail_all = [&](std::error_code error) {
-    for (auto& job : batch) job->fail(error);
-  };
-
-  auto transaction = store::Transaction::begin(db);
-  if (!transaction) {
-    spdlog::error("store: cannot begin a batch: {} ({})", transaction.error().message(),
-                  db.last_error_message());
-    fail_all(transaction.error());
-  } else {
-    std::optional<std::error_code> broken;
-    for (auto& job : batch) {
-      if (broken) {
-        job->fail(*broken);
-        continue;
-      }
-      if (auto r = run_sql(db, kJobSavepoint); !r) {
-        broken = r.error();
-        job->fail(r.error());
-        continue;
-      }
-      const bool ok = job->execute(store);
-      if (!ok) {
-        // SQLite may have rolled back everything after an I/O error; then the batch is lost.
-        if (!db.in_transaction()) {
-          broken = std::make_error_code(std::errc::io_error);
-          continue;
-        }
-        if (auto r = run_sql(db, kJobRollback); !r) broken = r.error();
-      }
-      if (!broken) {
-        if (auto r = run_sql(db, kJobRelease); !r) broken = r.error();
-      }
-    }
-    if (broken) {
-      spdlog::error("store: batch aborted: {} ({})", broken->message(), db.last_error_message());
-      transaction->rollback();
-      fail_all(*broken);
-    } else if (auto r = transaction->commit(); !r) {
-      spdlog::error("store: batch commit failed: {} ({})", r.error().message(),
-                    db.last_error_message());
-      transaction->rollback();
-      fail_all(r.error());
-    }
-  }
+  // Jobs almost never fail, and a savepoint per job costs more than many jobs themselves
+  // (SQLite truncates its in-memory sub-journal on every release). So a batch first runs
+  // without savepoints; only when a job fails is it rolled back whole and run again with one
+  // savepoint per job, which is why jobs must not change anything but the store.
+  if (!run_without_savepoints(store, batch)) run_with_savepoints(store, batch);
 
   batches_.fetch_add(1, std::memory_order_relaxed);
   jobs_.fetch_add(batch.size(), std::memory_order_relaxed);
@@ -173,6 +139,79 @@ void StoreWorker::run_batch(ChatStore& store,
       // Posting allocates; without memory there is nobody left to tell.
       spdlog::error("store: cannot complete a job: {}", e.what());
     }
+  }
+}
+
+bool StoreWorker::run_without_savepoints(ChatStore& store,
+                                         std::deque<std::unique_ptr<detail::StoreJob>>& batch) {
+  store::Database& db = store.database();
+  auto transaction = store::Transaction::begin(db);
+  if (!transaction) {
+    spdlog::error("store: cannot begin a batch: {} ({})", transaction.error().message(),
+                  db.last_error_message());
+    for (auto& job : batch) job->fail(transaction.error());
+    return true;
+  }
+  for (auto& job : batch) {
+    if (!job->execute(store)) {
+      transaction->rollback();
+      return false;
+    }
+  }
+  if (auto r = transaction->commit(); !r) {
+    spdlog::error("store: batch commit failed: {} ({})", r.error().message(),
+                  db.last_error_message());
+    transaction->rollback();
+    for (auto& job : batch) job->fail(r.error());
+  }
+  return true;
+}
+
+void StoreWorker::run_with_savepoints(ChatStore& store,
+                                      std::deque<std::unique_ptr<detail::StoreJob>>& batch) {
+  store::Database& db = store.database();
+  auto fail_all = [&](std::error_code error) {
+    for (auto& job : batch) job->fail(error);
+  };
+  auto transaction = store::Transaction::begin(db);
+  if (!transaction) {
+    spdlog::error("store: cannot begin a batch: {} ({})", transaction.error().message(),
+                  db.last_error_message());
+    return fail_all(transaction.error());
+  }
+  std::optional<std::error_code> broken;
+  for (auto& job : batch) {
+    if (broken) {
+      job->fail(*broken);
+      continue;
+    }
+    if (auto r = run_sql(db, kJobSavepoint); !r) {
+      broken = r.error();
+      job->fail(r.error());
+      continue;
+    }
+    const bool ok = job->execute(store);
+    if (!ok) {
+      // SQLite may have rolled back everything after an I/O error; then the batch is lost.
+      if (!db.in_transaction()) {
+        broken = std::make_error_code(std::errc::io_error);
+        continue;
+      }
+      if (auto r = run_sql(db, kJobRollback); !r) broken = r.error();
+    }
+    if (!broken) {
+      if (auto r = run_sql(db, kJobRelease); !r) broken = r.error();
+    }
+  }
+  if (broken) {
+    spdlog::error("store: batch aborted: {} ({})", broken->message(), db.last_error_message());
+    transaction->rollback();
+    fail_all(*broken);
+  } else if (auto r = transaction->commit(); !r) {
+    spdlog::error("store: batch commit failed: {} ({})", r.error().message(),
+                  db.last_error_message());
+    transaction->rollback();
+    fail_all(r.error());
   }
 }
 

@@ -40,7 +40,8 @@ inline constexpr std::size_t kMaxJobsPerBatch = 1024;
 namespace detail {
 
 // A queued job, type-erased so that one queue carries every result type. The worker calls
-// execute() inside the job's savepoint, then fail() if the commit failed, then complete().
+// execute() (again, inside a savepoint, if another job of the batch failed), then fail() if
+// the commit failed, then complete().
 class StoreJob {
  public:
   virtual ~StoreJob() = default;
@@ -115,11 +116,12 @@ class StoreWorker {
 
   // Runs `job` on the worker thread and completes on the awaiting coroutine's executor.
   // Jobs queued while a batch runs form the next batch: the worker takes all queued jobs (up to
-  // kMaxJobsPerBatch), runs them inside one BEGIN IMMEDIATE transaction, each inside its own
-  // SAVEPOINT (a job returning an error rolls back to its savepoint, the others still commit),
-  // commits once, and only then completes the awaiters (so a completed write is durable:
-  // synchronous=NORMAL in WAL survives a process kill). If the commit fails every job of the
-  // batch gets the error. A job that throws gets std::errc::io_error.
+  // kMaxJobsPerBatch), runs them inside one BEGIN IMMEDIATE transaction and commits once; a job
+  // returning an error is rolled back alone (the batch is redone with a SAVEPOINT per job, so
+  // a job may run twice and must change nothing but the store), and only then completes the
+  // awaiters (so a completed write is durable: synchronous=NORMAL in WAL survives a process kill).
+  // If the commit fails every job of the batch gets the error. A job that throws gets
+  // std::errc::io_error.
   template <class T>
   boost::asio::awaitable<Result<T>> run(std::function<Result<T>(ChatStore&)> job) {
     return async_run<T>(std::move(job), boost::asio::use_awaitable);
@@ -165,6 +167,10 @@ class StoreWorker {
   void thread_main(std::filesystem::path path, crypto::PeerId self,
                    std::promise<Result<void>> opened);
   void run_batch(ChatStore& store, std::deque<std::unique_ptr<detail::StoreJob>>& batch);
+  // false (and nothing kept) when a job failed: the batch must run again with savepoints.
+  bool run_without_savepoints(ChatStore& store,
+                              std::deque<std::unique_ptr<detail::StoreJob>>& batch);
+  void run_with_savepoints(ChatStore& store, std::deque<std::unique_ptr<detail::StoreJob>>& batch);
 
   std::thread thread_;
   mutable std::mutex mutex_;

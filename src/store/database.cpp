@@ -43,6 +43,7 @@ struct Connection {
   std::map<std::string, std::unique_ptr<CacheSlot>, std::less<>> cache;
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
+  std::function<void(int)> wal_hook;
 };
 
 }  // namespace detail
@@ -322,6 +323,22 @@ const std::string& Database::last_error_message() const {
 
 const std::filesystem::path& Database::path() const {
   return connection_->path;
+}
+
+void Database::set_wal_hook(std::function<void(int log_pages)> hook) {
+  auto& c = *connection_;
+  c.wal_hook = std::move(hook);
+  if (!c.wal_hook) {
+    sqlite3_wal_hook(c.db, nullptr, nullptr);
+    return;
+  }
+  sqlite3_wal_hook(
+      c.db,
+      [](void* context, sqlite3*, const char*, int log_pages) {
+        static_cast<detail::Connection*>(context)->wal_hook(log_pages);
+        return SQLITE_OK;
+      },
+      &c);
 }
 
 sqlite3* Database::handle() const {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -118,6 +119,10 @@ class Database {
   const std::filesystem::path& path() const;
 
   sqlite3* handle() const;
+
+  // Called after every commit with the number of pages in the write-ahead log; nullptr removes
+  // it. Runs on the committing thread, inside SQLite: it must not use this connection.
+  void set_wal_hook(std::function<void(int log_pages)> hook);
 
  private:
   explicit Database(std::unique_ptr<detail::Connection> connection);

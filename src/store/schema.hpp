@@ -1,4 +1,4 @@
-// Schema versions 1 and 2 of the per-identity database (DESIGN.md §6), and the receipt upsert
+// Schema versions 1 to 3 of the per-identity database (DESIGN.md §6), and the receipt upsert
 // whose max() keeps a receipt's state moving forward whatever order acknowledgements arrive in.
 #pragma once
 
@@ -169,16 +169,55 @@ CREATE INDEX messages_pending ON messages (conversation_id, hlc_wall_ms, hlc_cou
   WHERE direction = 1 AND state < 2;
 )sql";
 
-// Inserts or advances the receipt of `message_id` by `peer_id`. The state becomes
-// max(stored, state), so a late "delivered" never overwrites "read"; updated_at follows the
-// state and stays put when the state does not change.
+// Schema version 3: the outbox and receipts point at their message by its seq instead of its
+// id. Ids are hashes, so keying by them scattered every insert over the whole B-tree and every
+// batch rewrote pages all over it; seqs grow, so new rows append at the end of both tables and a
+// batch dirties a few pages. The foreign-key check becomes a rowid lookup too.
+inline constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE outbox_v3 (
+  message_seq INTEGER NOT NULL REFERENCES messages (seq) ON DELETE CASCADE,
+  peer_id BLOB NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at INTEGER NOT NULL,
+  PRIMARY KEY (message_seq, peer_id)
+) WITHOUT ROWID;
+INSERT INTO outbox_v3 (message_seq, peer_id, attempts, next_attempt_at)
+  SELECT m.seq, o.peer_id, o.attempts, o.next_attempt_at
+  FROM outbox o JOIN messages m ON m.id = o.message_id;
+DROP TABLE outbox;
+ALTER TABLE outbox_v3 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (next_attempt_at);
+CREATE INDEX outbox_peer ON outbox (peer_id);
+
+CREATE TABLE receipts_v3 (
+  message_seq INTEGER NOT NULL REFERENCES messages (seq) ON DELETE CASCADE,
+  peer_id BLOB NOT NULL,
+  state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (message_seq, peer_id)
+) WITHOUT ROWID;
+INSERT INTO receipts_v3 (message_seq, peer_id, state, updated_at)
+  SELECT m.seq, r.peer_id, r.state, r.updated_at
+  FROM receipts r JOIN messages m ON m.id = r.message_id;
+DROP TABLE receipts;
+ALTER TABLE receipts_v3 RENAME TO receipts;
+-- The upsert already takes max(); this catches any other UPDATE that would move state back.
+CREATE TRIGGER receipts_forward_only BEFORE UPDATE OF state ON receipts
+  WHEN new.state < old.state BEGIN
+  SELECT RAISE(ABORT, 'receipt state only moves forward');
+END;
+)sql";
+
+// Inserts or advances the receipt of the message with seq `message_seq` by `peer_id`. The state
+// becomes max(stored, state), so a late "delivered" never overwrites "read"; updated_at follows
+// the state and stays put when the state does not change.
 inline constexpr std::string_view kUpsertReceiptSql =
-    "INSERT INTO receipts (message_id, peer_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (message_id, peer_id) DO UPDATE SET"
+    "INSERT INTO receipts (message_seq, peer_id, state, updated_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (message_seq, peer_id) DO UPDATE SET"
     " updated_at = CASE WHEN excluded.state > state THEN excluded.updated_at ELSE updated_at END,"
     " state = max(state, excluded.state)";
 
-Result<void> upsert_receipt(Database& db, ByteView message_id, ByteView peer_id, ReceiptState state,
-                            std::int64_t at_ms);
+Result<void> upsert_receipt(Database& db, std::int64_t message_seq, ByteView peer_id,
+                            ReceiptState state, std::int64_t at_ms);
 
 }  // namespace meshchat::store

@@ -137,21 +137,25 @@ asio::awaitable<Result<chat::MessageRecord>> Messenger::send_envelope(chat::Enve
   // Lambdas below capture locals, never this coroutine's parameters (GCC 12 miscompiles that).
   auto recipient = peer;
   auto owned = std::move(envelope);
+  chat::OutboxEntry queued{owned.id(), peer, 0, now, owned.encode()};
   auto stored_job =
       store_.run<chat::MessageRecord>([owned = std::move(owned), recipient,
                                        now](chat::ChatStore& store) -> Result<chat::MessageRecord> {
-        if (auto inserted = store.insert_outgoing(owned, recipient, now); !inserted) {
-          return fail(inserted.error());
-        }
-        auto record = store.message(owned.id());
-        if (!record) return fail(record.error());
-        if (!*record) return fail(chat::StoreError::unknown_message);
-        return std::move(**record);
+        return store.insert_outgoing(owned, recipient, now);
       });
   auto stored = co_await std::move(stored_job);
   if (!stored) co_return stored;
   known_peers_.insert(peer);
   publish({{"type", "message"}, {"peer", peer.to_base58()}, {"message", message_json(*stored)}});
+  // The flush loop sends it from memory rather than reading it back from the store.
+  if (stored->status == chat::MessageStatus::queued) {
+    auto& state = link(peer);
+    if (state.ready.size() < kMaxReadyMessages) {
+      state.ready.push_back(std::move(queued));
+    } else {
+      state.store_backlog = true;
+    }
+  }
   flush(peer);
   co_return stored;
 }

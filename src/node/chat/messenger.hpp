@@ -118,10 +118,20 @@ class Messenger final : public p2p::HostObserver {
   // outbox
   void flush(const crypto::PeerId& peer);
   p2p::asio::awaitable<void> flush_loop(crypto::PeerId peer);
+  // The next round of a peer's queue: from the store when it may hold more than memory does,
+  // else the messages sent since (PeerLink::ready). Skips what is in flight.
+  p2p::asio::awaitable<Result<std::vector<chat::OutboxEntry>>> next_round(
+      const crypto::PeerId& peer);
+  // Counts a failed attempt for each entry and schedules its retry after the backoff.
   p2p::asio::awaitable<void> retry_later(const std::vector<chat::OutboxEntry>& entries);
   // Moves entries to `until` without counting an attempt (the peer's dial is in backoff).
   p2p::asio::awaitable<void> postpone(const std::vector<chat::OutboxEntry>& entries,
                                       TimePoint until);
+  // (id, peer, attempts, next attempt in Unix ms) rows for the store; the peers' queues are
+  // read from the store again afterwards.
+  using OutboxSchedule =
+      std::vector<std::tuple<chat::MessageId, crypto::PeerId, std::int64_t, std::int64_t>>;
+  p2p::asio::awaitable<void> write_schedule(OutboxSchedule schedule);
   p2p::asio::awaitable<void> outbox_scheduler();
   Duration backoff(std::int64_t attempts);
   // presence

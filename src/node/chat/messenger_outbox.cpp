@@ -53,37 +53,75 @@ void Messenger::flush(const crypto::PeerId& peer) {
 
 asio::awaitable<void> Messenger::retry_later(const std::vector<chat::OutboxEntry>& entries) {
   auto now = static_cast<std::int64_t>(now_ms());
-  std::vector<std::tuple<chat::MessageId, crypto::PeerId, std::int64_t, std::int64_t>> plan;
+  OutboxSchedule schedule;
   for (const auto& entry : entries) {
-    auto attempts = entry.attempts + 1;
-    plan.emplace_back(entry.id, entry.peer, attempts, now + to_ms(backoff(entry.attempts)));
+    schedule.emplace_back(entry.id, entry.peer, entry.attempts + 1,
+                          now + to_ms(backoff(entry.attempts)));
   }
-  auto rescheduled_job = store_.run<void>([plan = std::move(plan)](chat::ChatStore& store) {
-    for (const auto& [id, peer, attempts, next] : plan) {
-      if (auto done = store.reschedule(id, peer, attempts, next); !done) return done;
-    }
-    return Result<void>{};
-  });
-  auto rescheduled = co_await std::move(rescheduled_job);
-  if (!rescheduled) spdlog::error("cannot reschedule outbox: {}", rescheduled.error().message());
+  co_await write_schedule(std::move(schedule));
   if (outbox_wakeup_) outbox_wakeup_->notify();
 }
 
 asio::awaitable<void> Messenger::postpone(const std::vector<chat::OutboxEntry>& entries,
                                           TimePoint until) {
-  if (entries.empty()) co_return;
   auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
   auto at = static_cast<std::int64_t>(now_ms()) + std::max<std::int64_t>(delay.count(), 0);
-  std::vector<std::tuple<chat::MessageId, crypto::PeerId, std::int64_t>> plan;
-  for (const auto& entry : entries) plan.emplace_back(entry.id, entry.peer, entry.attempts);
-  auto job = store_.run<void>([plan = std::move(plan), at](chat::ChatStore& store) {
-    for (const auto& [id, peer, attempts] : plan) {
-      if (auto done = store.reschedule(id, peer, attempts, at); !done) return done;
+  OutboxSchedule schedule;
+  for (const auto& entry : entries) schedule.emplace_back(entry.id, entry.peer, entry.attempts, at);
+  co_await write_schedule(std::move(schedule));
+}
+
+asio::awaitable<void> Messenger::write_schedule(OutboxSchedule schedule) {
+  if (schedule.empty()) co_return;
+  for (const auto& row : schedule) link(std::get<1>(row)).store_backlog = true;
+  auto rows = std::move(schedule);
+  auto job = store_.run<void>([rows = std::move(rows)](chat::ChatStore& store) {
+    for (const auto& [id, peer, attempts, next] : rows) {
+      if (auto done = store.reschedule(id, peer, attempts, next); !done) return done;
     }
     return Result<void>{};
   });
-  auto rescheduled = co_await std::move(job);
-  if (!rescheduled) spdlog::error("cannot reschedule outbox: {}", rescheduled.error().message());
+  auto written = co_await std::move(job);
+  if (!written) spdlog::error("cannot reschedule outbox: {}", written.error().message());
+}
+
+asio::awaitable<Result<std::vector<chat::OutboxEntry>>> Messenger::next_round(
+    const crypto::PeerId& peer) {
+  std::vector<chat::OutboxEntry> round;
+  auto& state = link(peer);
+  if (!state.store_backlog) {
+    while (!state.ready.empty() && round.size() < config_.outbox_batch) {
+      auto entry = std::move(state.ready.front());
+      state.ready.pop_front();
+      if (!state.in_flight.contains(entry.id)) round.push_back(std::move(entry));
+    }
+    co_return round;
+  }
+  // Everything stored so far is in the store's answer or in flight; whatever `ready` holds
+  // now is in the store too, and what arrives later is newer than this read.
+  state.store_backlog = false;
+  state.ready.clear();
+  auto who = peer;
+  auto limit = state.in_flight.size() + config_.outbox_batch;
+  auto entries_job = store_.run<std::vector<chat::OutboxEntry>>(
+      [who, limit](chat::ChatStore& store) { return store.outbox_for(who, limit); });
+  auto entries = co_await std::move(entries_job);
+  auto& after = link(peer);
+  if (!entries) {
+    after.store_backlog = true;
+    co_return fail(entries.error());
+  }
+  // A full answer may have left messages behind: read the store again next round.
+  if (entries->size() >= limit) after.store_backlog = true;
+  for (auto& entry : *entries) {
+    if (!after.in_flight.contains(entry.id)) round.push_back(std::move(entry));
+  }
+  // Messages stored while the read ran may be in its answer as well.
+  std::erase_if(after.ready, [&](const chat::OutboxEntry& entry) {
+    return std::any_of(round.begin(), round.end(),
+                       [&](const chat::OutboxEntry& taken) { return taken.id == entry.id; });
+  });
+  co_return round;
 }
 
 asio::awaitable<void> Messenger::flush_loop(crypto::PeerId peer) {
@@ -98,18 +136,13 @@ asio::awaitable<void> Messenger::flush_loop(crypto::PeerId peer) {
     // Rounds are pipelined: up to the window stays unacknowledged while the next is written.
     std::vector<chat::OutboxEntry> fresh;
     if (state.in_flight.size() < config_.outbox_window) {
-      auto limit = state.in_flight.size() + config_.outbox_batch;
-      auto entries_job = store_.run<std::vector<chat::OutboxEntry>>(
-          [who, limit](chat::ChatStore& store) { return store.outbox_for(who, limit); });
-      auto entries = co_await std::move(entries_job);
+      auto round = co_await next_round(who);
       if (!*alive || stopped_) co_return;
-      if (!entries) {
-        spdlog::error("cannot read outbox: {}", entries.error().message());
+      if (!round) {
+        spdlog::error("cannot read outbox: {}", round.error().message());
         break;
       }
-      for (auto& entry : *entries) {
-        if (!link(peer).in_flight.contains(entry.id)) fresh.push_back(std::move(entry));
-      }
+      fresh = std::move(*round);
     }
     auto& current = link(peer);
     if (fresh.empty() && current.in_flight.empty()) {
@@ -203,7 +236,10 @@ asio::awaitable<void> Messenger::outbox_scheduler() {
     if (due) {
       std::unordered_set<crypto::PeerId> peers;
       for (const auto& entry : *due) peers.insert(entry.peer);
-      for (const auto& peer : peers) flush(peer);
+      for (const auto& peer : peers) {
+        link(peer).store_backlog = true;  // due rows live in the store only
+        flush(peer);
+      }
     }
     auto next_job = store_.run<std::optional<std::int64_t>>(
         [](chat::ChatStore& store) { return store.next_outbox_attempt(); });

@@ -2,6 +2,7 @@
 // whether a flush or a sync is running (so that each runs once at a time per peer).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -11,6 +12,10 @@
 #include "p2p/tcp/async.hpp"
 
 namespace meshchat::node {
+
+// Messages kept in memory for a peer's next rounds (~1 MiB of envelopes); past that the flush
+// loop reads them from the store.
+inline constexpr std::size_t kMaxReadyMessages = 4096;
 
 struct Messenger::PeerLink {
   explicit PeerLink(const p2p::asio::any_io_executor& executor) : acked(executor) {}
@@ -26,8 +31,14 @@ struct Messenger::PeerLink {
   std::shared_ptr<FrameStream> msg;                   // ours, for envelopes and read receipts
   std::shared_ptr<FrameStream> presence;              // ours, for typing
   std::map<chat::MessageId, std::int64_t> in_flight;  // written, not acknowledged: attempts
-  std::uint64_t acked_count = 0;                      // acknowledgements applied so far
-  p2p::Signal acked;                                  // an ack arrived or the stream went away
+  // Messages stored since the outbox was last read from the store, in the order they were
+  // sent: the flush loop takes them from here instead of reading them back.
+  std::deque<chat::OutboxEntry> ready;
+  // The store may hold queued messages that are neither in flight nor in `ready` (at start,
+  // after a retry was scheduled, or when `ready` overflowed): the next round reads the store.
+  bool store_backlog = true;
+  std::uint64_t acked_count = 0;   // acknowledgements applied so far
+  p2p::Signal acked;               // an ack arrived or the stream went away
   TimePoint next_dial_at{};        // an unreachable peer is not dialed again before this
   std::int64_t dial_failures = 0;  // consecutive failed dials, for their backoff
   bool flushing = false;

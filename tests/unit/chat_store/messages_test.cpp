@@ -77,6 +77,26 @@ TEST(ChatStoreMessages, OutgoingIsQueuedWithOutboxRowAndReceipt) {
   EXPECT_EQ(message_rows(store), 1);
 }
 
+// The record insert_outgoing returns is built from the envelope, not read back: it must be
+// exactly what a read gives, for every kind of message and for a repeated insert.
+TEST(ChatStoreMessages, InsertOutgoingReturnsTheStoredRecord) {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto message = text(alice(), bob(), "first words", at(5));
+  auto changed = edit(alice(), bob(), message.id(), "better words", at(6));
+  auto removed = deletion(alice(), bob(), message.id(), at(7));
+  for (const auto* envelope : {&message, &changed, &removed}) {
+    auto returned = store.insert_outgoing(*envelope, bob().peer, 10);
+    ASSERT_TRUE(returned);
+    auto read = store.message(envelope->id());
+    ASSERT_TRUE(read && *read);
+    EXPECT_EQ(*returned, **read);
+    auto again = store.insert_outgoing(*envelope, bob().peer, 20);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, **read);
+  }
+}
+
 TEST(ChatStoreMessages, OutgoingRefusesForeignAuthorAndWrongRecipient) {
   TempDir dir;
   auto store = open_store(dir);

@@ -23,8 +23,9 @@ MessageStatus status_of(ChatStore& store, const MessageId& id) {
 }
 
 std::int64_t receipt_state(ChatStore& store, const MessageId& id, const crypto::PeerId& peer) {
-  auto st =
-      store.database().prepare("SELECT state FROM receipts WHERE message_id = ? AND peer_id = ?");
+  auto st = store.database().prepare(
+      "SELECT state FROM receipts WHERE peer_id = ?2 AND message_seq ="
+      " (SELECT seq FROM messages WHERE id = ?1)");
   EXPECT_TRUE(st);
   st->bind_blob(1, ByteView(id.data(), id.size())).bind_blob(2, peer.bytes());
   auto row = st->step();

@@ -33,8 +33,9 @@ std::unique_ptr<StoreWorker> start_worker(const TempDir& dir, const Identity& se
 using VoidJob = std::function<Result<void>(ChatStore&)>;
 
 VoidJob insert_job(Envelope envelope) {
-  return [envelope = std::move(envelope)](ChatStore& store) {
-    return store.insert_outgoing(envelope, bob().peer, 1);
+  return [envelope = std::move(envelope)](ChatStore& store) -> Result<void> {
+    if (auto r = store.insert_outgoing(envelope, bob().peer, 1); !r) return fail(r.error());
+    return {};
   };
 }
 
@@ -187,6 +188,49 @@ TEST(StoreWorker, FailingJobIsRolledBackAlone) {
             (std::vector<std::optional<std::string>>{"set", std::nullopt, std::nullopt, "set"}));
 }
 
+// A job before a failing one runs twice (the batch is redone with savepoints); the second run
+// sees the store as it was before the batch, so its write lands once.
+TEST(StoreWorker, JobsRedoneAfterAFailureSeeTheStoreUnchanged) {
+  TempDir dir;
+  auto worker = start_worker(dir);
+  asio::io_context io;
+  auto gate = std::make_shared<Gate>();
+  std::shared_future<void> released = gate->release.get_future().share();
+  worker->post<void>(
+      [gate, released](ChatStore&) -> Result<void> {
+        gate->entered.set_value();
+        released.wait();
+        return {};
+      },
+      io.get_executor(), [](Result<void>) {});
+  gate->entered.get_future().wait();
+
+  auto runs = std::make_shared<int>(0);
+  std::optional<Result<void>> increment_result;
+  worker->post<void>(
+      [runs](ChatStore& store) -> Result<void> {
+        ++*runs;
+        auto value = store.preference("counter");
+        if (!value) return fail(value.error());
+        int next = *value ? std::stoi(**value) + 1 : 1;
+        return store.set_preference("counter", std::to_string(next));
+      },
+      io.get_executor(), [&](Result<void> r) { increment_result = std::move(r); });
+  worker->post<void>(preference_job("x", true), io.get_executor(), [](Result<void>) {});
+  gate->release.set_value();
+  io.run();
+
+  ASSERT_TRUE(increment_result && *increment_result);
+  EXPECT_EQ(*runs, 2);
+  asio::io_context io2;
+  std::optional<std::string> counter;
+  worker->post<std::optional<std::string>>(
+      [](ChatStore& store) { return store.preference("counter"); }, io2.get_executor(),
+      [&counter](Result<std::optional<std::string>> r) { counter = r.value(); });
+  io2.run();
+  EXPECT_EQ(counter, "1");
+}
+
 TEST(StoreWorker, FailedCommitFailsTheWholeBatch) {
   TempDir dir;
   auto worker = start_worker(dir);
@@ -212,8 +256,7 @@ TEST(StoreWorker, FailedCommitFailsTheWholeBatch) {
       [](ChatStore& store) -> Result<void> {
         if (auto r = store.database().execute("PRAGMA defer_foreign_keys = ON"); !r) return r;
         return store.database().execute(
-            "INSERT INTO outbox (message_id, peer_id, next_attempt_at)"
-            " VALUES (zeroblob(32), x'00', 0)");
+            "INSERT INTO outbox (message_seq, peer_id, next_attempt_at) VALUES (0, x'00', 0)");
       },
       io.get_executor(), record(2));
   gate->release.set_value();

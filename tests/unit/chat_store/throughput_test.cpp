@@ -105,8 +105,12 @@ TEST(ChatStoreThroughput, OutgoingAndReceiptsThroughTheWorker) {
   auto start = Clock::now();
   double cpu_start = cpu_seconds();
   for (const Envelope& e : envelopes) {
-    worker->post<void>([&e](ChatStore& store) { return store.insert_outgoing(e, bob().peer, 1); },
-                       io.get_executor(), count_failure);
+    worker->post<void>(
+        [&e](ChatStore& store) -> Result<void> {
+          if (auto r = store.insert_outgoing(e, bob().peer, 1); !r) return fail(r.error());
+          return {};
+        },
+        io.get_executor(), count_failure);
   }
   io.run();
   const double insert_seconds = seconds_since(start);

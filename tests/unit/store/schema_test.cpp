@@ -172,13 +172,28 @@ TEST(Schema, ConstraintsRejectBadRows) {
       db.execute("INSERT INTO contacts (peer_id, verified, added_at) VALUES (x'01', 2, 1)"));
   EXPECT_FALSE(db.execute("INSERT INTO identity (id, peer_id, created_at) VALUES (2, x'01', 1)"));
   ASSERT_TRUE(add_message(db, id32(1), conv, 1, 0, "x"));
-  EXPECT_FALSE(db.execute("INSERT INTO receipts VALUES (zeroblob(32), x'01', 3, 1)"));
+  EXPECT_FALSE(db.execute("INSERT INTO receipts VALUES (1, x'01', 3, 1)"));  // no state 3
+  // Outbox and receipt rows need their message.
+  auto orphan_receipt = db.execute("INSERT INTO receipts VALUES (99, x'01', 1, 1)");
+  ASSERT_FALSE(orphan_receipt);
+  EXPECT_EQ(orphan_receipt.error().value(), SQLITE_CONSTRAINT_FOREIGNKEY);
+  EXPECT_FALSE(db.execute(
+      "INSERT INTO outbox (message_seq, peer_id, next_attempt_at) VALUES (99, x'01', 1)"));
+}
+
+std::int64_t seq_of(Database& db, const Bytes& message) {
+  auto st = db.prepare("SELECT seq FROM messages WHERE id = ?");
+  EXPECT_TRUE(st);
+  st->bind_blob(1, message);
+  auto row = st->step();
+  EXPECT_TRUE(row && *row);
+  return st->column_int64(0);
 }
 
 std::int64_t receipt_state(Database& db, const Bytes& message, const Bytes& peer) {
-  auto st = db.prepare("SELECT state FROM receipts WHERE message_id = ? AND peer_id = ?");
+  auto st = db.prepare("SELECT state FROM receipts WHERE message_seq = ? AND peer_id = ?");
   EXPECT_TRUE(st);
-  st->bind_blob(1, message).bind_blob(2, peer);
+  st->bind_int64(1, seq_of(db, message)).bind_blob(2, peer);
   auto row = st->step();
   EXPECT_TRUE(row && *row);
   return st->column_int64(0);
@@ -191,9 +206,10 @@ TEST(Schema, ReceiptNeverMovesBack) {
   ASSERT_TRUE(add_conversation(db, conv));
   ASSERT_TRUE(add_message(db, id32(1), conv, 1, 0, "hi"));
 
-  ASSERT_TRUE(upsert_receipt(db, id32(1), kBob, ReceiptState::read, 300));
-  ASSERT_TRUE(upsert_receipt(db, id32(1), kBob, ReceiptState::delivered, 400));  // late
-  ASSERT_TRUE(upsert_receipt(db, id32(1), kBob, ReceiptState::queued, 500));
+  const std::int64_t seq = seq_of(db, id32(1));
+  ASSERT_TRUE(upsert_receipt(db, seq, kBob, ReceiptState::read, 300));
+  ASSERT_TRUE(upsert_receipt(db, seq, kBob, ReceiptState::delivered, 400));  // late
+  ASSERT_TRUE(upsert_receipt(db, seq, kBob, ReceiptState::queued, 500));
   EXPECT_EQ(receipt_state(db, id32(1), kBob), static_cast<std::int64_t>(ReceiptState::read));
   auto at = db.prepare("SELECT updated_at FROM receipts");
   ASSERT_TRUE(at && at->step());
@@ -229,7 +245,7 @@ RC_GTEST_PROP(Schema, ReceiptStateIsMaxOfUpsertsInAnyOrder, ()) {
     const Bytes& peer = peers[i] ? kAlice : kBob;
     int& max = peers[i] ? max_alice : max_bob;
     max = std::max(max, states[i]);
-    RC_ASSERT(upsert_receipt(db, id32(1), peer, static_cast<ReceiptState>(states[i]),
+    RC_ASSERT(upsert_receipt(db, seq_of(db, id32(1)), peer, static_cast<ReceiptState>(states[i]),
                              static_cast<std::int64_t>(i))
                   .has_value());
     RC_ASSERT(receipt_state(db, id32(1), peer) == max);
@@ -244,8 +260,9 @@ TEST(Schema, OutboxPeersAndPreferences) {
   ASSERT_TRUE(add_conversation(db, conv));
   ASSERT_TRUE(add_message(db, id32(1), conv, 1, 0, "hi"));
   auto out =
-      db.prepare("INSERT INTO outbox (message_id, peer_id, next_attempt_at) VALUES (?, ?, ?)");
-  ASSERT_TRUE(out && out->bind_blob(1, id32(1)).bind_blob(2, kBob).bind_int64(3, 5000).run());
+      db.prepare("INSERT INTO outbox (message_seq, peer_id, next_attempt_at) VALUES (?, ?, ?)");
+  ASSERT_TRUE(out &&
+              out->bind_int64(1, seq_of(db, id32(1))).bind_blob(2, kBob).bind_int64(3, 5000).run());
   auto due = db.prepare("SELECT peer_id, attempts FROM outbox WHERE next_attempt_at <= ?");
   ASSERT_TRUE(due && due->bind_int64(1, 6000).step());
   EXPECT_EQ(due->column_blob(0), kBob);
