@@ -164,6 +164,10 @@ class ChatStore {
   // Greatest HLC timestamp stored (to restore the clock at start); {} when there is none.
   Result<HlcTimestamp> last_timestamp();
 
+  // Moves text stored since the last call into the full-text index (store::index_pending_text).
+  // Searches do it themselves; StoreWorker does it before every commit.
+  Result<void> index_pending_text();
+
   // --- Receipts (chat_store_receipts.cpp)
 
   // A peer's receipt (delivered/read) for messages we authored: upserts receipts, raises

@@ -149,6 +149,13 @@ Result<void> ChatStore::refresh_effective_content(const MessageId& target) {
   return write_effective_content(target, effective);
 }
 
+Result<void> ChatStore::index_pending_text() {
+  auto scope = detail::WriteScope::begin(db_);
+  if (!scope) return fail(scope.error());
+  if (auto r = store::index_pending_text(db_); !r) return fail(r.error());
+  return scope->commit();
+}
+
 Result<MessageRecord> ChatStore::insert_outgoing(const Envelope& envelope,
                                                  const crypto::PeerId& recipient,
                                                  std::int64_t now_ms) {
@@ -275,6 +282,10 @@ Result<std::vector<MessageRecord>> ChatStore::messages(const MessageQuery& query
   }
   std::string search;
   if (query.search) search = fts_query(*query.search);
+  if (!search.empty()) {
+    // Text stored since the last batch is not in the index yet.
+    if (auto r = index_pending_text(); !r) return fail(r.error());
+  }
 
   // Separate statements per shape: an "?x IS NULL OR ..." term would keep SQLite from using
   // the timeline index for the page range.

@@ -34,6 +34,12 @@ constexpr std::string_view kJobSavepoint = "SAVEPOINT store_job";
 constexpr std::string_view kJobRelease = "RELEASE store_job";
 constexpr std::string_view kJobRollback = "ROLLBACK TO store_job";
 
+// The batch's new text goes into the search index in one statement, then everything commits.
+Result<void> commit_batch(ChatStore& store, store::Transaction& transaction) {
+  if (auto r = store.index_pending_text(); !r) return r;
+  return transaction.commit();
+}
+
 Result<void> run_sql(store::Database& db, std::string_view sql) {
   auto statement = db.prepare(sql);
   if (!statement) return fail(statement.error());
@@ -158,7 +164,7 @@ bool StoreWorker::run_without_savepoints(ChatStore& store,
       return false;
     }
   }
-  if (auto r = transaction->commit(); !r) {
+  if (auto r = commit_batch(store, *transaction); !r) {
     spdlog::error("store: batch commit failed: {} ({})", r.error().message(),
                   db.last_error_message());
     transaction->rollback();
@@ -207,7 +213,7 @@ void StoreWorker::run_with_savepoints(ChatStore& store,
     spdlog::error("store: batch aborted: {} ({})", broken->message(), db.last_error_message());
     transaction->rollback();
     fail_all(*broken);
-  } else if (auto r = transaction->commit(); !r) {
+  } else if (auto r = commit_batch(store, *transaction); !r) {
     spdlog::error("store: batch commit failed: {} ({})", r.error().message(),
                   db.last_error_message());
     transaction->rollback();

@@ -14,6 +14,7 @@ constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "edits, deletions and chat store indexes", kSchemaV2},
     {3, "outbox and receipts keyed by message seq", kSchemaV3},
+    {4, "full-text index fed once per batch", kSchemaV4},
 };
 
 // One row per applied migration, so the history shows which build brought each step.

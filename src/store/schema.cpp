@@ -13,4 +13,15 @@ Result<void> upsert_receipt(Database& db, std::int64_t message_seq, ByteView pee
   return statement->run();
 }
 
+Result<void> index_pending_text(Database& db) {
+  auto index = db.prepare(
+      "INSERT INTO messages_fts (rowid, body)"
+      " SELECT m.seq, m.body FROM search_pending p JOIN messages m ON m.seq = p.seq");
+  if (!index) return fail(index.error());
+  if (auto r = index->run(); !r) return fail(r.error());
+  auto clear = db.prepare("DELETE FROM search_pending");
+  if (!clear) return fail(clear.error());
+  return clear->run();
+}
+
 }  // namespace meshchat::store

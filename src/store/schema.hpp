@@ -1,4 +1,4 @@
-// Schema versions 1 to 3 of the per-identity database (DESIGN.md §6), and the receipt upsert
+// Schema versions 1 to 4 of the per-identity database (DESIGN.md §6), and the receipt upsert
 // whose max() keeps a receipt's state moving forward whatever order acknowledgements arrive in.
 #pragma once
 
@@ -207,6 +207,39 @@ CREATE TRIGGER receipts_forward_only BEFORE UPDATE OF state ON receipts
   SELECT RAISE(ABORT, 'receipt state only moves forward');
 END;
 )sql";
+
+// Schema version 4: new text reaches the full-text index once per batch instead of once per
+// message. FTS5 writes its pending terms out as a new segment at every statement savepoint,
+// and every INSERT inside a transaction opens one, so a trigger-fed index wrote (and later
+// merged) one segment per message. Now the insert trigger only notes the row in
+// search_pending, and index_pending_text() moves all noted rows into the index in one
+// statement. Updates and deletions of rows still pending only touch search_pending; the
+// index sees their final text when it catches up.
+inline constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE search_pending (seq INTEGER PRIMARY KEY);
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO search_pending (seq) VALUES (new.seq);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, body)
+    SELECT 'delete', old.seq, old.body
+    WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE seq = old.seq);
+  DELETE FROM search_pending WHERE seq = old.seq;
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages
+  WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE seq = old.seq) BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+  INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+)sql";
+
+// Moves every row noted in search_pending into the full-text index (one statement, so FTS5
+// writes one segment), then clears the list. Searches call it first; StoreWorker calls it
+// before each commit.
+Result<void> index_pending_text(Database& db);
 
 // Inserts or advances the receipt of the message with seq `message_seq` by `peer_id`. The state
 // becomes max(stored, state), so a late "delivered" never overwrites "read"; updated_at follows

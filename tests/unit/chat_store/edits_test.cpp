@@ -24,6 +24,7 @@ std::vector<std::string> search(ChatStore& store, std::string words) {
 }
 
 void expect_fts_consistent(ChatStore& store) {
+  EXPECT_TRUE(store.index_pending_text());
   auto r = store.database().execute(
       "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
   EXPECT_TRUE(r) << store.database().last_error_message();

@@ -55,7 +55,7 @@ TEST(MigrationV3, MovesOutboxAndReceiptsToMessageSeqs) {
   }
   auto db = Database::open(dir.file("v2.db"));
   ASSERT_TRUE(db);
-  ASSERT_EQ(migrate(*db), 3) << db->last_error_message();
+  ASSERT_EQ(migrate(*db, builtin_migrations().first(3)), 3) << db->last_error_message();
 
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM outbox"), 3);
   // Each row still belongs to the message it was queued for, with its schedule.

@@ -57,6 +57,7 @@ Result<void> add_message(Database& db, const Bytes& id, const Bytes& conversatio
 }
 
 std::vector<Bytes> search(Database& db, std::string_view query) {
+  EXPECT_TRUE(index_pending_text(db)) << db.last_error_message();
   auto st = db.prepare(
       "SELECT m.id FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid"
       " WHERE messages_fts MATCH ? ORDER BY m.seq");
@@ -74,6 +75,7 @@ std::vector<Bytes> search(Database& db, std::string_view query) {
 
 void expect_fts_consistent(Database& db) {
   // FTS5's own check compares the index against the external content table.
+  EXPECT_TRUE(index_pending_text(db)) << db.last_error_message();
   auto r =
       db.execute("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
   EXPECT_TRUE(r) << db.last_error_message();
@@ -114,6 +116,49 @@ TEST(Schema, FullTextSearchFollowsInsertUpdateDelete) {
   // Deleting the conversation cascades to its messages and, through the trigger, the index.
   ASSERT_TRUE(db.execute("DELETE FROM conversations"));
   EXPECT_TRUE(search(db, "raincoat").empty());
+  expect_fts_consistent(db);
+}
+
+std::int64_t count(Database& db, std::string_view sql) {
+  auto st = db.prepare(sql);
+  EXPECT_TRUE(st) << db.last_error_message();
+  auto row = st->step();
+  EXPECT_TRUE(row && *row) << db.last_error_message();
+  return st->column_int64(0);
+}
+
+// Rows wait in search_pending until index_pending_text(); edits and deletions in between must
+// leave the index exact once it catches up, and a reused seq must still be indexed.
+TEST(Schema, PendingTextIsIndexedOnceWithItsLatestBody) {
+  TempDir dir;
+  auto db = open_migrated(dir);
+  const auto conv = id32(0xc0);
+  ASSERT_TRUE(add_conversation(db, conv));
+  ASSERT_TRUE(add_message(db, id32(1), conv, 100, 0, "kept as written"));
+  ASSERT_TRUE(add_message(db, id32(2), conv, 101, 0, "first draft"));
+  ASSERT_TRUE(add_message(db, id32(3), conv, 102, 0, "soon deleted"));
+  EXPECT_EQ(count(db, "SELECT count(*) FROM search_pending"), 3);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'written'"), 0);
+
+  ASSERT_TRUE(db.execute("UPDATE messages SET body = 'final text' WHERE hlc_wall_ms = 101"));
+  ASSERT_TRUE(db.execute("DELETE FROM messages WHERE hlc_wall_ms = 102"));
+  EXPECT_EQ(count(db, "SELECT count(*) FROM search_pending"), 2);
+  // The deleted row had the highest seq: the next row reuses it and must be indexed.
+  ASSERT_TRUE(add_message(db, id32(4), conv, 103, 0, "reused sequence"));
+
+  EXPECT_EQ(search(db, "written"), std::vector<Bytes>{id32(1)});
+  EXPECT_EQ(search(db, "final"), std::vector<Bytes>{id32(2)});
+  EXPECT_TRUE(search(db, "draft").empty());
+  EXPECT_TRUE(search(db, "deleted").empty());
+  EXPECT_EQ(search(db, "reused"), std::vector<Bytes>{id32(4)});
+  EXPECT_EQ(count(db, "SELECT count(*) FROM search_pending"), 0);
+  expect_fts_consistent(db);
+
+  // Indexed rows follow edits and deletions at once.
+  ASSERT_TRUE(db.execute("UPDATE messages SET body = 'edited later' WHERE hlc_wall_ms = 100"));
+  ASSERT_TRUE(db.execute("DELETE FROM messages WHERE hlc_wall_ms = 103"));
+  EXPECT_EQ(count(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'later'"), 1);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'reused'"), 0);
   expect_fts_consistent(db);
 }
 

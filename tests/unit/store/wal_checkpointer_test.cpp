@@ -55,7 +55,9 @@ TEST(WalCheckpointer, CopiesTheLogBackOnItsOwnThread) {
 
   // Everything committed is there, and the main file now holds pages the log copied back.
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM filler"), 60 * 40);
-  EXPECT_GT(std::filesystem::file_size(dir.file("wal.db")), 1000u * 4096u);
+  // (Without a checkpoint it would still be the two pages the table creation wrote; a
+  // checkpoint copies most of the 1,000+ logged pages, some of which repeat.)
+  EXPECT_GT(std::filesystem::file_size(dir.file("wal.db")), 256u * 4096u);
   auto again = Database::open(dir.file("wal.db"));
   ASSERT_TRUE(again);
   EXPECT_EQ(query_int(*again, "SELECT count(*) FROM filler"), 60 * 40);
