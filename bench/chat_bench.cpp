@@ -36,7 +36,10 @@ class BenchNode {
     node::MessengerConfig config;
     config.sync_on_connect = false;
     messenger_ = std::make_unique<node::Messenger>(
-        node_->host(), *store_, [this](nlohmann::json event) { on_event_(event); }, config);
+        node_->host(), *store_,
+        on_event_ ? node::Messenger::EventSink([this](nlohmann::json event) { on_event_(event); })
+                  : node::Messenger::EventSink(),
+        config);
     address_ = node_->start({*Multiaddr::parse("/ip4/127.0.0.1/tcp/0")})->at(0);
     thread_ = std::thread([this] {
       auto guard = asio::make_work_guard(io_);
@@ -121,7 +124,7 @@ int main(int argc, char** argv) {
   };
   {
     BenchNode alice(dir / "alice", on_sender_event);
-    BenchNode bob(dir / "bob", [](const nlohmann::json&) {});
+    BenchNode bob(dir / "bob", nullptr);  // like a daemon with no client watching events
     auto bob_peer = bob.peer();
     auto bob_address = bob.address();
     alice.run([&]() -> boost::asio::awaitable<void> {

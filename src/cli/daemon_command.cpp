@@ -91,6 +91,7 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   api::Router router;
   node::Messenger messenger(node.host(), **store,
                             [&events](nlohmann::json event) { events.publish(event); });
+  messenger.set_events_wanted([&events] { return events.subscribers() > 0; });
   node::ApiContext context{node.host(), messenger,    identity->nickname,
                            0,           Clock::now(), api::generate_token()};
   node::register_chat_routes(router, context);

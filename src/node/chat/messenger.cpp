@@ -146,7 +146,9 @@ asio::awaitable<Result<chat::MessageRecord>> Messenger::send_envelope(chat::Enve
   auto stored = co_await std::move(stored_job);
   if (!stored) co_return stored;
   known_peers_.insert(peer);
-  publish({{"type", "message"}, {"peer", peer.to_base58()}, {"message", message_json(*stored)}});
+  if (events_wanted()) {
+    publish({{"type", "message"}, {"peer", peer.to_base58()}, {"message", message_json(*stored)}});
+  }
   // The flush loop sends it from memory rather than reading it back from the store.
   if (stored->status == chat::MessageStatus::queued) {
     auto& state = link(peer);

@@ -61,6 +61,9 @@ class Messenger final : public p2p::HostObserver {
   // addresses into the peer store, starts the outbox and dials contacts.
   p2p::asio::awaitable<Result<void>> start();
   void stop();
+  // Tells whether anyone consumes events right now (the API's subscribers): per-message events
+  // are not built, and stored messages not read back for them, while nobody does.
+  void set_events_wanted(std::function<bool()> wanted) { events_wanted_ = std::move(wanted); }
 
   const crypto::PeerId& self() const { return host_.peer_id(); }
   chat::StoreWorker& store() { return store_; }
@@ -94,6 +97,7 @@ class Messenger final : public p2p::HostObserver {
   struct PeerLink;
   PeerLink& link(const crypto::PeerId& peer);
   void publish(nlohmann::json event);
+  bool events_wanted() const { return events_ && (!events_wanted_ || events_wanted_()); }
   void spawn(p2p::asio::awaitable<void> task);
   // Connects (or reuses the connection) and negotiates `protocol` on a new stream.
   p2p::asio::awaitable<Result<std::shared_ptr<p2p::Stream>>> open_stream(crypto::PeerId peer,
@@ -167,6 +171,7 @@ class Messenger final : public p2p::HostObserver {
   p2p::Host& host_;
   chat::StoreWorker& store_;
   EventSink events_;
+  std::function<bool()> events_wanted_;
   MessengerConfig config_;
   chat::HybridClock clock_;
   std::unordered_map<crypto::PeerId, std::unique_ptr<PeerLink>> links_;

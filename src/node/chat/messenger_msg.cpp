@@ -146,8 +146,9 @@ asio::awaitable<Result<std::vector<chat::MessageId>>> Messenger::store_incoming(
   auto now = static_cast<std::int64_t>(now_ms());
   auto from = sender;
   auto batch = std::move(envelopes);
+  const bool announce = events_wanted();
   auto outcome_job = store_.run<Outcome>(
-      [from, batch = std::move(batch), now](chat::ChatStore& store) -> Result<Outcome> {
+      [from, batch = std::move(batch), now, announce](chat::ChatStore& store) -> Result<Outcome> {
         Outcome out;
         for (const auto& envelope : batch) {
           auto inserted = store.insert_incoming(envelope, from, now);
@@ -157,7 +158,7 @@ asio::awaitable<Result<std::vector<chat::MessageId>>> Messenger::store_incoming(
             continue;
           }
           out.stored.push_back(envelope.id());
-          if (!*inserted) continue;
+          if (!*inserted || !announce) continue;
           auto target = envelope.target();
           auto record = store.message(target ? *target : envelope.id());
           if (!record) return fail(record.error());
@@ -206,6 +207,7 @@ asio::awaitable<void> Messenger::apply_receipts(const crypto::PeerId& peer,
     spdlog::error("cannot apply receipts from {}: {}", peer.to_base58(), updates.error().message());
     co_return;
   }
+  if (!events_wanted()) co_return;
   for (const auto& update : *updates) {
     publish({{"type", "receipt"},
              {"peer", peer.to_base58()},
