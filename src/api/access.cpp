@@ -51,8 +51,20 @@ bool origin_allowed(std::string_view origin, std::uint16_t port) {
   return origin == "http://127.0.0.1" + suffix || origin == "http://localhost" + suffix;
 }
 
+bool host_allowed(std::string_view host, std::uint16_t port) {
+  std::string suffix = ":" + std::to_string(port);
+  return iequals(host, "127.0.0.1" + suffix) || iequals(host, "localhost" + suffix);
+}
+
 std::optional<Response> check_access(const http::request_header<>& header, const Target& target,
                                      bool websocket_upgrade, const AccessPolicy& policy) {
+  // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); two could disagree about the target.
+  auto hosts = header.count(http::field::host);
+  if (hosts == 0) return Response::error(400, "missing Host header");
+  if (hosts > 1) return Response::error(400, "repeated Host header");
+  if (!host_allowed(std::string_view(header[http::field::host]), policy.port)) {
+    return Response::error(403, "host not allowed");
+  }
   // A second Origin header could smuggle a foreign origin past a check of the first.
   auto origins = header.count(http::field::origin);
   if (origins > 1 || (origins == 1 && !origin_allowed(std::string_view(header[http::field::origin]),

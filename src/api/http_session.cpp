@@ -75,6 +75,7 @@ asio::awaitable<void> HttpSession::run(std::shared_ptr<HttpSession> self) {
 
 asio::awaitable<HttpSession::Next> HttpSession::serve_one() {
   const ServerConfig& config = server_->config;
+  head_ = false;
   http::request_parser<http::string_body> parser;
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(config.max_body_bytes);
@@ -88,6 +89,7 @@ asio::awaitable<HttpSession::Next> HttpSession::serve_one() {
 
   const auto& header = parser.get();
   unsigned version = header.version();
+  head_ = header.method() == http::verb::head;
   auto target = parse_target(std::string_view(header.target()));
   if (!target) {
     co_await refuse(Response::error(400, "malformed request target"), version);
@@ -112,7 +114,7 @@ asio::awaitable<HttpSession::Next> HttpSession::serve_one() {
     }
     co_return Next::close;
   }
-  if (events_path && header.method() == http::verb::get) {
+  if (events_path && (header.method() == http::verb::get || head_)) {
     Response response = Response::error(426, "WebSocket upgrade required");
     response.headers.emplace_back("Upgrade", "websocket");
     co_await refuse(std::move(response), version);
@@ -152,19 +154,29 @@ asio::awaitable<HttpSession::Next> HttpSession::serve_one() {
   spdlog::debug("api: {} {} -> {}", std::string_view(message.method_string()), target->path,
                 response.status);
 
-  auto out = to_http(response, version, keep_alive);
   stream_.expires_after(config.idle_timeout);
-  auto [write_error, written] = co_await http::async_write(stream_, out, use_nothrow);
+  auto write_error = co_await write(to_http(response, version, keep_alive));
   if (write_error || !keep_alive) co_return Next::close;
   co_return Next::keep_alive;
 }
 
 asio::awaitable<void> HttpSession::refuse(Response response, unsigned version) {
   if (stopped_) co_return;
-  auto out = to_http(response, version, false);
   stream_.expires_after(server_->config.idle_timeout);
-  auto [ec, written] = co_await http::async_write(stream_, out, use_nothrow);
+  auto ec = co_await write(to_http(response, version, false));
   if (!ec) co_await linger_close();
+}
+
+asio::awaitable<boost::system::error_code> HttpSession::write(
+    http::response<http::string_body> out) {
+  if (head_) {
+    // The header of the GET answer, Content-Length included, and no body (RFC 9110 §9.3.2).
+    http::response<http::empty_body> header_only(std::move(out.base()));
+    auto [ec, written] = co_await http::async_write(stream_, header_only, use_nothrow);
+    co_return ec;
+  }
+  auto [ec, written] = co_await http::async_write(stream_, out, use_nothrow);
+  co_return ec;
 }
 
 asio::awaitable<void> HttpSession::linger_close() {

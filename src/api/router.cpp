@@ -71,6 +71,10 @@ bool Router::matches(const Route& route, const std::vector<std::string>& segment
   return true;
 }
 
+bool Router::serves(const Route& route, http::verb method) {
+  return route.method == method || (method == http::verb::head && route.method == http::verb::get);
+}
+
 bool Router::more_specific(const Route& a, const Route& b) {
   for (std::size_t i = 0; i < a.segments.size() && i < b.segments.size(); ++i) {
     if (a.segments[i].capture != b.segments[i].capture) return !a.segments[i].capture;
@@ -83,11 +87,15 @@ RouteMatch Router::match(http::verb method, const std::vector<std::string>& segm
   const Route* best = nullptr;
   for (const auto& route : routes_) {
     if (!matches(route, segments)) continue;
-    if (route.method != method) {
+    if (route.method == http::verb::get) out.allowed.push_back(http::verb::head);
+    if (!serves(route, method)) {
       out.allowed.push_back(route.method);
       continue;
     }
-    if (best == nullptr || more_specific(route, *best)) best = &route;
+    if (best == nullptr || more_specific(route, *best) ||
+        (!more_specific(*best, route) && route.method == method)) {
+      best = &route;
+    }
   }
   if (best == nullptr) {
     std::sort(out.allowed.begin(), out.allowed.end());

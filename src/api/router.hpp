@@ -36,7 +36,8 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 struct RouteMatch {
   const Handler* handler = nullptr;  // null: no route for this method and path
   std::map<std::string, std::string> params;
-  // When the path matches only other methods' routes: those methods, sorted (for 405's Allow).
+  // When the path matches only other methods' routes: those methods, sorted (for 405's Allow;
+  // HEAD is listed wherever GET is).
   std::vector<boost::beast::http::verb> allowed;
 };
 
@@ -52,7 +53,8 @@ class Router {
 
   RouteMatch match(boost::beast::http::verb method, const std::vector<std::string>& segments) const;
 
-  // Runs the handler for request.method and request.path with request.params filled in:
+  // Runs the handler for request.method and request.path with request.params filled in (a HEAD
+  // request runs the GET handler unless a HEAD route was added):
   // 404 {"error":"not found"} when no pattern matches the path, 405 when only other methods'
   // patterns do. Never throws: a handler's exception becomes 500 {"error":"internal error"}
   // and an error log line.
@@ -70,6 +72,8 @@ class Router {
     Handler handler;
   };
   static bool matches(const Route& route, const std::vector<std::string>& segments);
+  // HEAD is served by the GET route (RFC 9110 §9.3.2); the server leaves the body out.
+  static bool serves(const Route& route, boost::beast::http::verb method);
   static bool more_specific(const Route& a, const Route& b);
 
   std::vector<Route> routes_;

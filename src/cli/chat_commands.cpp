@@ -1,6 +1,6 @@
-// The chat commands: invite, contacts, send, messages, read, edit, delete, status, peers, sync
-// and watch. They talk to the running daemon through its local API (api.json); without a
-// daemon, the read commands (messages, contacts) read the database directly.
+// The chat commands: invite, contacts, send, messages, read, edit, delete, status, peers,
+// presence, sync and watch. They talk to the running daemon through its local API (api.json);
+// without a daemon, the read commands (messages, contacts) read the database directly.
 #include <chrono>
 #include <ctime>
 #include <iomanip>
@@ -106,9 +106,11 @@ void print_contacts(const json& contacts, bool as_json) {
   }
   if (contacts.empty()) std::cout << "no contacts yet (add one with `meshchat contacts add`)\n";
   for (const auto& contact : contacts) {
+    // Daemons before the presence field only said whether the contact is connected.
+    auto presence = contact.value("presence", contact["online"].get<bool>() ? "online" : "offline");
     std::cout << contact["display_name"].get<std::string>() << "  "
               << contact["peer_id"].get<std::string>()
-              << (contact["online"].get<bool>() ? "  online" : "") << "\n";
+              << (presence == "offline" ? "" : "  " + presence) << "\n";
   }
 }
 
@@ -142,6 +144,11 @@ int offline_messages(const std::filesystem::path& home, const std::string& conta
   query.limit = static_cast<std::size_t>(limit);
   query.search = search;
   auto messages = store->messages(query);
+  if (!messages && messages.error() == chat::StoreError::unknown_conversation) {
+    // A contact nobody has written to yet has an empty conversation.
+    if (!*found) return report_error("unknown contact: " + contact);
+    messages = std::vector<chat::MessageRecord>{};
+  }
   if (!messages) return report_error("cannot read messages", messages.error());
   json out = json::array();
   for (const auto& message : *messages) out.push_back(node::message_json(message));
@@ -261,6 +268,7 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
     std::string text;
     std::string code;
     std::string id;
+    std::string status;
     std::optional<std::string> name;
     std::optional<std::string> search;
     std::int64_t limit = 50;
@@ -364,6 +372,19 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
         }
         std::cout << "\n";
       }
+    });
+  });
+
+  auto* presence =
+      app.add_subcommand("presence", "Show or set your presence (online or away) for contacts");
+  presence->add_option("status", o->status, "online or away (omit to show the current one)")
+      ->check(CLI::IsMember({"online", "away"}));
+  presence->add_flag("--json", o->json, "Print JSON");
+  presence->callback([=] {
+    auto result = o->status.empty() ? call(*g, verb::get, "/v1/presence")
+                                    : call(*g, verb::put, "/v1/presence", {{"status", o->status}});
+    *code = print_json_or(result, o->json, [](const json& answer) {
+      std::cout << answer["status"].get<std::string>() << "\n";
     });
   });
 

@@ -108,13 +108,22 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
     poll.expires_after(kShutdownPoll);
     poll.async_wait([&](const boost::system::error_code&) { wait_for_connections(); });
   };
-  auto shut_down = [&] {
-    api::remove_api_file(home);
+  auto close_connections = [&] {
     messenger.stop();
-    server.stop();
     node.stop();
     deadline = Clock::now() + kShutdownGrace;
     wait_for_connections();
+  };
+  bool stopping = false;
+  auto shut_down = [&] {
+    if (stopping) return;
+    stopping = true;
+    api::remove_api_file(home);
+    server.stop();
+    // Contacts hear "offline" while the connections are still open; announce_offline() returns
+    // within MessengerConfig::offline_notice_limit whatever the network does.
+    boost::asio::co_spawn(io, messenger.announce_offline(),
+                          [&](std::exception_ptr) { close_connections(); });
   };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;

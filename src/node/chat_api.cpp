@@ -96,6 +96,11 @@ std::optional<chat::MessageId> message_param(const Request& request, Response& r
   return id;
 }
 
+nlohmann::json contact_of(const Messenger& messenger, const chat::ContactRecord& contact) {
+  return contact_json(contact, messenger.online(contact.peer_id),
+                      messenger.presence_of(contact.peer_id));
+}
+
 asio::awaitable<Response> get_identity(ApiContext* context, Request) {
   auto addresses = reachable_addresses(context->host);
   nlohmann::json listed = nlohmann::json::array();
@@ -165,9 +170,7 @@ asio::awaitable<Response> get_contacts(ApiContext* context, Request) {
   auto contacts = co_await std::move(contacts_job);
   if (!contacts) co_return error_response(contacts.error());
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& contact : *contacts) {
-    out.push_back(contact_json(contact, context->messenger.online(contact.peer_id)));
-  }
+  for (const auto& contact : *contacts) out.push_back(contact_of(context->messenger, contact));
   co_return ok(200, std::move(out));
 }
 
@@ -208,7 +211,7 @@ asio::awaitable<Response> add_contact(ApiContext* context, Request request) {
   }
   auto added = co_await context->messenger.add_contact(std::move(*contact));
   if (!added) co_return error_response(added.error());
-  co_return ok(201, contact_json(*added, context->messenger.online(added->peer_id)));
+  co_return ok(201, contact_of(context->messenger, *added));
 }
 
 asio::awaitable<Response> remove_contact(ApiContext* context, Request request) {
@@ -243,7 +246,7 @@ asio::awaitable<Response> rename_contact(ApiContext* context, Request request) {
   auto renamed = co_await std::move(renamed_job);
   if (!renamed) co_return error_response(renamed.error());
   if (!*renamed) co_return Response::error(404, "not a contact: " + request.params.at("contact"));
-  co_return ok(200, contact_json(**renamed, context->messenger.online(*peer)));
+  co_return ok(200, contact_of(context->messenger, **renamed));
 }
 
 asio::awaitable<Response> get_conversations(ApiContext* context, Request) {
@@ -281,8 +284,21 @@ asio::awaitable<Response> get_messages(ApiContext* context, Request request) {
   }
   if (auto it = request.query.find("search"); it != request.query.end()) query.search = it->second;
   auto messages_job = context->messenger.store().run<std::vector<chat::MessageRecord>>(
-      [query](chat::ChatStore& store) { return store.messages(query); });
+      [query, peer = *peer](chat::ChatStore& store) -> Result<std::vector<chat::MessageRecord>> {
+        auto messages = store.messages(query);
+        if (messages || messages.error() != chat::StoreError::unknown_conversation) {
+          return messages;
+        }
+        // A contact nobody has written to yet has an empty conversation, not an unknown one.
+        auto contact = store.contact(peer);
+        if (!contact) return fail(contact.error());
+        if (!*contact) return messages;
+        return std::vector<chat::MessageRecord>{};
+      });
   auto messages = co_await std::move(messages_job);
+  if (!messages && messages.error() == chat::StoreError::unknown_conversation) {
+    co_return Response::error(404, "unknown contact: " + request.params.at("contact"));
+  }
   if (!messages) co_return error_response(messages.error());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& message : *messages) out.push_back(message_json(message));
@@ -358,6 +374,23 @@ asio::awaitable<Response> set_typing(ApiContext* context, Request request) {
   co_return ok(200, {{"active", active}});
 }
 
+asio::awaitable<Response> get_presence(ApiContext* context, Request) {
+  co_return ok(200, {{"status", presence_name(context->messenger.presence())}});
+}
+
+asio::awaitable<Response> set_presence(ApiContext* context, Request request) {
+  if (auto bad = api::reject_unknown_fields(request.body, {"status"})) co_return *bad;
+  std::string name;
+  if (auto bad = api::require_string(request.body, "status", name)) co_return *bad;
+  auto status = presence_from_name(name);
+  if (!status || *status == chat::wire::PresenceStatus::offline) {
+    co_return Response::error(400, "status must be \"online\" or \"away\"");
+  }
+  auto set = co_await context->messenger.set_presence(*status);
+  if (!set) co_return error_response(set.error());
+  co_return ok(200, {{"status", presence_name(*status)}});
+}
+
 asio::awaitable<Response> sync_now(ApiContext* context, Request request) {
   Response response;
   auto peer = co_await contact_param(context->messenger, request, response);
@@ -386,6 +419,8 @@ void register_chat_routes(api::Router& router, ApiContext& context) {
   router.add(verb::get, "/v1/identity", bind(get_identity));
   router.add(verb::get, "/v1/status", bind(get_status));
   router.add(verb::get, "/v1/peers", bind(get_peers));
+  router.add(verb::get, "/v1/presence", bind(get_presence));
+  router.add(verb::put, "/v1/presence", bind(set_presence));
   router.add(verb::get, "/v1/contacts", bind(get_contacts));
   router.add(verb::post, "/v1/contacts", bind(add_contact));
   router.add(verb::delete_, "/v1/contacts/{contact}", bind(remove_contact));

@@ -1,5 +1,6 @@
-// The daemon's local API routes (docs/api.md): identity, status, peers, contacts, conversations,
-// messages, read markers, typing and sync, served by api::Server over the node's Messenger.
+// The daemon's local API routes (docs/api.md): identity, status, peers, presence, contacts,
+// conversations, messages, read markers, typing and sync, served by api::Server over the node's
+// Messenger.
 #pragma once
 
 #include <cstdint>

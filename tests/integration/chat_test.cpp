@@ -1,5 +1,5 @@
 // Chat between real daemons on 127.0.0.1, driven through the CLI and the local API: delivery and
-// receipts, the durable outbox across restarts and kill -9, typing, sync of a restored
+// receipts, the durable outbox across restarts and kill -9, typing, presence, sync of a restored
 // database, edits, a large offline backlog, and the errors a user meets.
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -289,6 +289,106 @@ TEST(Chat, ReadReceiptsAndTypingReachTheEventStream) {
   EXPECT_FALSE(went_offline) << "the connection dropped: typing was not cleared by expiry";
   EXPECT_EQ(stopped["peer"], bob.peer_id());
   EXPECT_EQ(stopped["conversation"], started["conversation"]);
+}
+
+// --- 5b --------------------------------------------------------------------------------------
+
+// The status of `contact` in `observer`'s `contacts --json` ("" if not listed).
+std::string listed_presence(ChatDaemon& observer, const std::string& contact) {
+  auto listed = observer.cli({"contacts", "--json"});
+  auto contacts = json::parse(listed.out, nullptr, false);
+  if (listed.status != 0 || !contacts.is_array()) return "";
+  for (const auto& entry : contacts) {
+    if (entry["peer_id"] == contact) return entry.value("presence", "");
+  }
+  return "";
+}
+
+TEST(Chat, PresenceSetByTheUserReachesContacts) {
+  ChatDaemon alice("alice"), bob("bob");
+  ASSERT_TRUE(alice.start());
+  ASSERT_TRUE(bob.start());
+  befriend(alice, bob);
+  ASSERT_TRUE(
+      wait_until([&] { return listed_presence(bob, alice.peer_id()) == "online"; }, kDeadline));
+
+  Process watch({MESHCHAT_BIN, "--home", bob.home(), "watch", "--json"});
+  auto invite = alice.invite();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        bob.add_contact(invite);
+        return !wait_for_event(
+                    watch, [](const json& e) { return e["type"] == "contact"; }, 1s)
+                    .is_null();
+      },
+      kDeadline))
+      << "the event stream never started: " << watch.stderr_text();
+  auto presence_of_alice = [&](const std::string& status) {
+    return [&alice, status](const json& e) {
+      return e["type"] == "presence" && e["peer"] == alice.peer_id() && e["status"] == status;
+    };
+  };
+
+  auto shown = alice.cli({"presence"});
+  ASSERT_EQ(shown.status, 0) << shown.err;
+  EXPECT_EQ(shown.out, "online\n");
+  auto set = alice.cli({"presence", "away"});
+  ASSERT_EQ(set.status, 0) << set.err;
+  EXPECT_EQ(set.out, "away\n");
+  auto as_json = alice.cli({"presence", "--json"});
+  ASSERT_EQ(as_json.status, 0) << as_json.err;
+  EXPECT_EQ(json::parse(as_json.out), (json{{"status", "away"}}));
+  EXPECT_FALSE(wait_for_event(watch, presence_of_alice("away"), kDeadline).is_null())
+      << "no away event";
+  EXPECT_EQ(listed_presence(bob, alice.peer_id()), "away");
+  auto table = bob.cli({"contacts"});
+  EXPECT_NE(table.out.find(alice.peer_id() + "  away"), std::string::npos) << table.out;
+
+  auto refused = alice.cli({"presence", "busy"});
+  EXPECT_NE(refused.status, 0);
+  EXPECT_EQ(alice.cli({"presence"}).out, "away\n");
+
+  ASSERT_EQ(alice.cli({"presence", "online"}).status, 0);
+  EXPECT_FALSE(wait_for_event(watch, presence_of_alice("online"), kDeadline).is_null())
+      << "no online event";
+  EXPECT_EQ(listed_presence(bob, alice.peer_id()), "online");
+
+  // Away again, then a graceful stop: Bob sees her go offline; the choice survives the restart
+  // and reaches Bob when she reconnects.
+  ASSERT_EQ(alice.cli({"presence", "away"}).status, 0);
+  ASSERT_FALSE(wait_for_event(watch, presence_of_alice("away"), kDeadline).is_null());
+  ASSERT_EQ(alice.stop(), 0);
+  EXPECT_FALSE(wait_for_event(watch, presence_of_alice("offline"), kDeadline).is_null())
+      << "no offline event";
+  EXPECT_EQ(listed_presence(bob, alice.peer_id()), "offline");
+  auto stopped = alice.cli({"presence"});
+  EXPECT_NE(stopped.status, 0);
+  EXPECT_NE(stopped.err.find("daemon is not running"), std::string::npos) << stopped.err;
+
+  ASSERT_TRUE(alice.start());
+  EXPECT_EQ(alice.cli({"presence"}).out, "away\n");
+  EXPECT_FALSE(wait_for_event(watch, presence_of_alice("away"), kDeadline).is_null())
+      << "the restarted daemon did not tell Bob it is away";
+  EXPECT_TRUE(
+      wait_until([&] { return listed_presence(bob, alice.peer_id()) == "away"; }, kDeadline));
+}
+
+// A contact without messages lists as an empty array, through the daemon and without it. (A
+// contact stored without any conversation row: tests/unit/node/chat_api_test.cpp.)
+TEST(Chat, EmptyConversationIsAnEmptyList) {
+  ChatDaemon alice("alice"), bob("bob");
+  ASSERT_TRUE(alice.start());
+  ASSERT_TRUE(bob.start());
+  befriend(alice, bob);
+  for (const auto& name : {bob.peer_id(), std::string("bob")}) {
+    auto listed = alice.cli({"messages", name, "--json"});
+    ASSERT_EQ(listed.status, 0) << listed.err;
+    EXPECT_EQ(json::parse(listed.out), json::array());
+  }
+  ASSERT_EQ(alice.stop(), 0);
+  auto offline = alice.cli({"messages", bob.peer_id(), "--json"});
+  ASSERT_EQ(offline.status, 0) << offline.err;
+  EXPECT_EQ(json::parse(offline.out), json::array());
 }
 
 // --- 6 ---------------------------------------------------------------------------------------

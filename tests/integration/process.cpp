@@ -3,12 +3,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -49,19 +50,33 @@ Process::Process(std::vector<std::string> argv) {
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // Everything the child needs is prepared before fork: between fork and exec it may only make
+  // async-signal-safe calls (the test binary has other threads, whose locks the copy inherits).
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
-  int rc = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    // A test binary that crashes or is killed takes its daemons with it (Linux only). The
+    // signal follows the death of the forking thread; the tests start processes on their main
+    // thread. If the parent died before prctl, nothing would ever send it: leave now.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+    int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out[1], 1) < 0 || ::dup2(err[1], 2) < 0) {
+      ::_exit(127);
+    }
+    ::execve(args[0], args.data(), environ);
+    ::_exit(127);
+  }
+  int fork_errno = errno;
   ::close(out[1]);
   ::close(err[1]);
-  if (rc != 0) throw std::runtime_error("posix_spawn failed for " + argv[0]);
+  if (pid_ < 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    throw std::runtime_error("fork failed for " + argv[0] + ": " + std::strerror(fork_errno));
+  }
   stdout_fd_ = out[0];
   stderr_fd_ = err[0];
   set_nonblocking(stdout_fd_);

@@ -1,5 +1,6 @@
 // Test helper: runs a child process with captured stdout/stderr, reads its output with
-// deadlines, signals it and reaps it. Every wait is bounded.
+// deadlines, signals it and reaps it. Every wait is bounded, and children never outlive the test
+// binary (Linux: they get SIGKILL when it dies, even by SIGKILL).
 #pragma once
 
 #include <sys/types.h>
@@ -13,6 +14,8 @@ namespace meshchat::test {
 
 class Process {
  public:
+  // argv[0] is a path (no PATH search). Start processes from the thread that also ends them:
+  // the child is killed when the thread that forked it exits.
   explicit Process(std::vector<std::string> argv);
   ~Process();  // SIGKILLs and reaps a child still running
   Process(const Process&) = delete;

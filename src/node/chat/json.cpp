@@ -29,7 +29,33 @@ nlohmann::json message_json(const chat::MessageRecord& message) {
   };
 }
 
+std::string_view presence_name(chat::wire::PresenceStatus status) {
+  switch (status) {
+    case chat::wire::PresenceStatus::online:
+      return "online";
+    case chat::wire::PresenceStatus::away:
+      return "away";
+    case chat::wire::PresenceStatus::offline:
+      return "offline";
+  }
+  return "offline";  // not a PresenceStatus value; decode_presence_frame never makes one
+}
+
+std::optional<chat::wire::PresenceStatus> presence_from_name(std::string_view name) {
+  for (auto status : {chat::wire::PresenceStatus::online, chat::wire::PresenceStatus::away,
+                      chat::wire::PresenceStatus::offline}) {
+    if (presence_name(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
 nlohmann::json contact_json(const chat::ContactRecord& contact, bool online) {
+  return contact_json(contact, online, chat::wire::PresenceStatus::online);
+}
+
+nlohmann::json contact_json(const chat::ContactRecord& contact, bool online,
+                            chat::wire::PresenceStatus presence) {
+  if (!online) presence = chat::wire::PresenceStatus::offline;
   nlohmann::json addresses = nlohmann::json::array();
   for (const auto& address : contact.addresses) addresses.push_back(address.to_string());
   return {
@@ -40,6 +66,7 @@ nlohmann::json contact_json(const chat::ContactRecord& contact, bool online) {
       {"addresses", std::move(addresses)},
       {"added_at", contact.added_at_ms},
       {"online", online},
+      {"presence", presence_name(presence)},
   };
 }
 

@@ -80,6 +80,7 @@ asio::awaitable<Result<void>> Messenger::start() {
   auto last = co_await std::move(last_job);
   if (!last) co_return fail(last.error());
   clock_ = chat::HybridClock(*last);
+  if (auto loaded = co_await load_presence(); !loaded) co_return loaded;
 
   auto contacts_job = store_.run<std::vector<chat::ContactRecord>>(
       [](chat::ChatStore& store) { return store.contacts(); });
@@ -277,7 +278,7 @@ void Messenger::on_peer_connected(const crypto::PeerId& peer) {
     it->second->next_dial_at = {};
   }
   if (stopped_ || !is_known_peer(peer)) return;
-  publish({{"type", "presence"}, {"peer", peer.to_base58()}, {"status", "online"}});
+  note_presence(peer, chat::wire::PresenceStatus::online);
 }
 
 void Messenger::on_peer_disconnected(const crypto::PeerId& peer) {
@@ -289,7 +290,7 @@ void Messenger::on_peer_disconnected(const crypto::PeerId& peer) {
              {"active", false}});
   }
   if (stopped_ || !is_known_peer(peer)) return;
-  publish({{"type", "presence"}, {"peer", peer.to_base58()}, {"status", "offline"}});
+  note_presence(peer, chat::wire::PresenceStatus::offline);
 }
 
 void Messenger::on_peer_identified(const crypto::PeerId& peer) {
@@ -312,6 +313,8 @@ void Messenger::on_peer_identified(const crypto::PeerId& peer) {
     }(this, peer, std::move(addresses), now));
   }
   flush(peer);
+  // Online is what the connection itself says; anything else the contact must hear from us.
+  if (presence_ != chat::wire::PresenceStatus::online) spawn(send_status(peer, std::nullopt));
   if (config_.sync_on_connect && self().bytes() < peer.bytes()) {
     spawn([](Messenger* self, crypto::PeerId peer) -> asio::awaitable<void> {
       auto synced = co_await self->sync_with(peer);

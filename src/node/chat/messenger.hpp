@@ -16,6 +16,7 @@
 #include "chat/presence/typing_tracker.hpp"
 #include "chat/store_worker.hpp"
 #include "chat/wire/msg_frame.hpp"
+#include "chat/wire/presence_frame.hpp"
 #include "chat/wire/sync_frame.hpp"
 #include "p2p/host/host.hpp"
 
@@ -37,6 +38,10 @@ struct MessengerConfig {
   double presence_per_second = 5;
   // Sync: the peer with the smaller PeerId starts one when a contact connects.
   bool sync_on_connect = true;
+  // A graceful stop waits this long at most for contacts to take our offline status: on a local
+  // link it is written in well under a millisecond, and a contact behind a stalled link must not
+  // hold the shutdown up (the closing connection tells it as well, only later).
+  Duration offline_notice_limit = std::chrono::milliseconds(200);
 };
 
 struct SyncSummary {
@@ -79,6 +84,18 @@ class Messenger final : public p2p::HostObserver {
   // Marks the conversation read and tells the peer (now if connected, else at the next sync).
   p2p::asio::awaitable<Result<std::size_t>> mark_read(crypto::PeerId peer);
   p2p::asio::awaitable<Result<void>> set_typing(crypto::PeerId peer, bool active);
+  // The local user's presence, online or away; stored (preference "presence") so that it
+  // survives restarts. Setting it tells every connected contact at once; contacts that connect
+  // later hear it when they do. Offline is not a choice (std::errc::invalid_argument): it is
+  // what announce_offline() and closed connections say.
+  chat::wire::PresenceStatus presence() const { return presence_; }
+  p2p::asio::awaitable<Result<void>> set_presence(chat::wire::PresenceStatus status);
+  // What a contact last announced (online until it says otherwise); offline when not connected.
+  chat::wire::PresenceStatus presence_of(const crypto::PeerId& peer) const;
+  // Tells the connected contacts that we go offline, for a graceful stop before the host closes
+  // its connections. Best effort: returns once every status is written, or after
+  // config.offline_notice_limit, whichever comes first.
+  p2p::asio::awaitable<void> announce_offline();
   p2p::asio::awaitable<Result<SyncSummary>> sync_with(crypto::PeerId peer);
   // Stores the contact, teaches the host its addresses and dials it in the background.
   p2p::asio::awaitable<Result<chat::ContactRecord>> add_contact(chat::ContactRecord contact);
@@ -140,6 +157,19 @@ class Messenger final : public p2p::HostObserver {
   Duration backoff(std::int64_t attempts);
   // presence
   void arm_typing_timer();
+  p2p::asio::awaitable<Result<void>> load_presence();
+  // Our presence stream to `peer`, opened on first use (typing and status share it).
+  p2p::asio::awaitable<Result<std::shared_ptr<FrameStream>>> presence_stream(crypto::PeerId peer);
+  // Sends `status`, or our presence at the time of writing when nullopt (so that quick changes
+  // cannot arrive out of order), to a connected peer. Failures only log: presence is ephemeral.
+  p2p::asio::awaitable<void> send_status(crypto::PeerId peer,
+                                         std::optional<chat::wire::PresenceStatus> status);
+  struct Farewell;
+  p2p::asio::awaitable<void> send_farewell(crypto::PeerId peer, std::shared_ptr<Farewell> farewell);
+  // Known peers with an open connection, each once.
+  std::vector<crypto::PeerId> connected_known_peers() const;
+  // Remembers a contact's presence and publishes a change; forgets it once disconnected.
+  void note_presence(const crypto::PeerId& peer, chat::wire::PresenceStatus status);
   // sync
   struct SyncCounters;
   p2p::asio::awaitable<Result<SyncSummary>> run_sync_client(crypto::PeerId peer);
@@ -180,6 +210,9 @@ class Messenger final : public p2p::HostObserver {
   chat::presence::TypingTracker typing_;
   chat::presence::RateLimiter presence_limiter_;
   std::unique_ptr<p2p::asio::steady_timer> typing_timer_;
+  chat::wire::PresenceStatus presence_ = chat::wire::PresenceStatus::online;
+  // Connected known peers: online from the connection on, then what they announce.
+  std::unordered_map<crypto::PeerId, chat::wire::PresenceStatus> peer_presence_;
   std::unique_ptr<p2p::Signal> outbox_wakeup_;
   bool stopped_ = false;
   // Guards coroutines that outlive a stop(): they check it after every suspension.

@@ -1,5 +1,5 @@
-// Access control: bearer-token parsing and comparison, allowed origins, and the combined check
-// the server runs on each request header.
+// Access control: bearer-token parsing and comparison, allowed hosts and origins, and the combined
+// check the server runs on each request header.
 #include "api/access.hpp"
 
 #include <gtest/gtest.h>
@@ -41,8 +41,22 @@ TEST(Origin, OnlyOwnOrigins) {
   }
 }
 
+TEST(Host, OnlyLoopbackNamesWithThePort) {
+  EXPECT_TRUE(host_allowed("127.0.0.1:8080", 8080));
+  EXPECT_TRUE(host_allowed("localhost:8080", 8080));
+  EXPECT_TRUE(host_allowed("LOCALHOST:8080", 8080));
+  for (const char* host :
+       {"127.0.0.1", "localhost", "127.0.0.1:8081", "localhost:80", "127.0.0.1:80800",
+        "evil.example:8080", "localhost.evil.example:8080", "127.0.0.2:8080", " 127.0.0.1:8080",
+        "127.0.0.1:8080 ", "[::1]:8080", ""}) {
+    EXPECT_FALSE(host_allowed(host, 8080)) << host;
+  }
+}
+
 class CheckAccess : public ::testing::Test {
  protected:
+  CheckAccess() { header_.set(http::field::host, "127.0.0.1:4000"); }
+
   http::request_header<> header_;
   AccessPolicy policy_{"t0ken", 4000};
   Target target_ = *parse_target("/v1/events?token=t0ken");
@@ -95,6 +109,26 @@ TEST_F(CheckAccess, RepeatedOriginIs403) {
   header_.insert(http::field::origin, "http://127.0.0.1:4000");
   header_.insert(http::field::origin, "http://127.0.0.1:4000");
   EXPECT_EQ(status(plain_, false), 403u);
+}
+
+TEST_F(CheckAccess, HostRule) {
+  header_.set(http::field::authorization, "Bearer t0ken");
+  header_.set(http::field::host, "localhost:4000");
+  EXPECT_EQ(status(plain_, false), std::nullopt);
+  header_.set(http::field::host, "rebound.example:4000");
+  EXPECT_EQ(status(plain_, false), 403u);
+  EXPECT_EQ(status(target_, true), 403u);
+  EXPECT_EQ(check_access(header_, plain_, false, policy_)->body,
+            (nlohmann::json{{"error", "host not allowed"}}));
+  // Refused before the token is looked at, and before the origin.
+  header_.erase(http::field::authorization);
+  header_.set(http::field::origin, "http://127.0.0.1:4000");
+  EXPECT_EQ(status(plain_, false), 403u);
+  header_.erase(http::field::host);
+  EXPECT_EQ(status(plain_, false), 400u);
+  header_.insert(http::field::host, "127.0.0.1:4000");
+  header_.insert(http::field::host, "127.0.0.1:4000");
+  EXPECT_EQ(status(plain_, false), 400u);
 }
 
 TEST_F(CheckAccess, RepeatedAuthorizationIs401) {

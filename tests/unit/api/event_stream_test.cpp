@@ -101,7 +101,7 @@ TEST(EventStream, IgnoresClientMessages) {
   talker.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
     r.set(http::field::authorization, std::string("Bearer ") + kToken);
   }));
-  talker.handshake("127.0.0.1", "/v1/events");
+  talker.handshake("127.0.0.1:" + std::to_string(port), "/v1/events");
   talker.write(asio::buffer(std::string(R"({"please":"ignore"})")));
   ASSERT_TRUE(wait_for_subscribers(harness, 2));
   publish_range(harness, 1, 1);

@@ -1,5 +1,6 @@
 // Router: pattern matching, captures, literal-before-capture precedence, 404/405 with Allow,
-// handler exceptions as 500, and refusal of malformed or duplicate patterns.
+// HEAD served by GET routes, handler exceptions as 500, and refusal of malformed or duplicate
+// patterns.
 #include "api/router.hpp"
 
 #include <gtest/gtest.h>
@@ -101,15 +102,33 @@ TEST(Router, WrongMethodIs405WithAllow) {
   EXPECT_EQ(response.body["error"], "method not allowed");
   ASSERT_EQ(response.headers.size(), 1u);
   EXPECT_EQ(response.headers[0].first, "Allow");
-  EXPECT_EQ(response.headers[0].second, "DELETE, GET");
-  EXPECT_EQ(run(router, verb::delete_, "/v1/contacts").headers[0].second, "GET, POST");
+  EXPECT_EQ(response.headers[0].second, "DELETE, GET, HEAD");
+  EXPECT_EQ(run(router, verb::delete_, "/v1/contacts").headers[0].second, "GET, HEAD, POST");
+  // No GET route, no HEAD either.
+  Router posts_only;
+  posts_only.add(verb::post, "/v1/echo", named("echo"));
+  EXPECT_EQ(run(posts_only, verb::head, "/v1/echo").headers.at(0).second, "POST");
+}
+
+TEST(Router, HeadRunsTheGetRoute) {
+  auto router = sample_router();
+  auto response = run(router, verb::head, "/v1/contacts/x");
+  EXPECT_EQ(response.status, 200u);
+  EXPECT_EQ(response.body["route"], "get");
+  EXPECT_EQ(response.body["params"]["peer"], "x");
+  EXPECT_EQ(run(router, verb::head, "/v1/contacts/me").body["route"], "me");
+  EXPECT_EQ(run(router, verb::head, "/v1/nothing").status, 404u);
+  // An explicit HEAD route wins over the GET one of the same shape.
+  router.add(verb::head, "/v1/contacts/{peer}", named("head"));
+  EXPECT_EQ(run(router, verb::head, "/v1/contacts/x").body["route"], "head");
+  EXPECT_EQ(run(router, verb::get, "/v1/contacts/x").body["route"], "get");
 }
 
 TEST(Router, MatchReportsAllowedMethods) {
   auto router = sample_router();
   auto found = router.match(verb::patch, {"v1", "contacts", "me"});
   EXPECT_EQ(found.handler, nullptr);
-  EXPECT_EQ(found.allowed, (std::vector<verb>{verb::delete_, verb::get}));
+  EXPECT_EQ(found.allowed, (std::vector<verb>{verb::delete_, verb::get, verb::head}));
   found = router.match(verb::get, {"v1", "contacts", "x"});
   ASSERT_NE(found.handler, nullptr);
   EXPECT_TRUE(found.allowed.empty());

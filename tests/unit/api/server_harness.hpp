@@ -89,7 +89,7 @@ class ServerHarness {
   std::future<void> finished_;
 };
 
-// A request with Host and, when non-empty, a bearer token and an Origin.
+// A request with, when non-empty, a bearer token and an Origin. RawConnection adds the Host.
 http::request<http::string_body> make_request(http::verb method, std::string target,
                                               std::string token = kToken, std::string body = "",
                                               std::string origin = "");
@@ -98,9 +98,14 @@ http::request<http::string_body> make_request(http::verb method, std::string tar
 class RawConnection {
  public:
   explicit RawConnection(std::uint16_t port);
+  // Sends `request`, with Host 127.0.0.1:<port> unless it has a Host already.
   boost::system::error_code write(http::request<http::string_body>& request);
   boost::system::error_code write_bytes(std::string_view bytes);
-  boost::system::error_code read(http::response<http::string_body>& response);
+  // `head_request`: the response answers a HEAD, so it has no body whatever its Content-Length.
+  boost::system::error_code read(http::response<http::string_body>& response,
+                                 bool head_request = false);
+  // Bytes received past the last response read.
+  std::size_t buffered() const { return buffer_.size(); }
   // Sends the request and reads the response; throws on an I/O error.
   http::response<http::string_body> exchange(http::request<http::string_body> request);
   // Reads until the peer closes: true when it did (EOF or reset) within kTestTimeout.
@@ -112,6 +117,7 @@ class RawConnection {
   asio::io_context io_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::uint16_t port_;
 };
 
 // A WebSocket client connection driven synchronously through its own io_context.
@@ -220,7 +226,6 @@ inline http::request<http::string_body> make_request(http::verb method, std::str
                                                      std::string token, std::string body,
                                                      std::string origin) {
   http::request<http::string_body> request(method, target, 11);
-  request.set(http::field::host, "127.0.0.1");
   if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
   if (!origin.empty()) request.set(http::field::origin, origin);
   if (!body.empty()) {
@@ -232,7 +237,7 @@ inline http::request<http::string_body> make_request(http::verb method, std::str
   return request;
 }
 
-inline RawConnection::RawConnection(std::uint16_t port) : stream_(io_) {
+inline RawConnection::RawConnection(std::uint16_t port) : stream_(io_), port_(port) {
   boost::system::error_code error;
   stream_.expires_after(kTestTimeout);
   stream_.async_connect({asio::ip::address_v4::loopback(), port},
@@ -247,6 +252,9 @@ inline void RawConnection::run() {
 }
 
 inline boost::system::error_code RawConnection::write(http::request<http::string_body>& request) {
+  if (request.count(http::field::host) == 0) {
+    request.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
+  }
   boost::system::error_code error;
   stream_.expires_after(kTestTimeout);
   http::async_write(stream_, request,
@@ -264,12 +272,16 @@ inline boost::system::error_code RawConnection::write_bytes(std::string_view byt
   return error;
 }
 
-inline boost::system::error_code RawConnection::read(http::response<http::string_body>& response) {
+inline boost::system::error_code RawConnection::read(http::response<http::string_body>& response,
+                                                     bool head_request) {
   boost::system::error_code error;
+  http::response_parser<http::string_body> parser;
+  parser.skip(head_request);
   stream_.expires_after(kTestTimeout);
-  http::async_read(stream_, buffer_, response,
+  http::async_read(stream_, buffer_, parser,
                    [&](boost::system::error_code ec, std::size_t) { error = ec; });
   run();
+  if (!error) response = parser.release();
   return error;
 }
 

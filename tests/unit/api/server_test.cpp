@@ -1,4 +1,4 @@
-// The API server over real sockets on 127.0.0.1: tokens, origins, routing errors, body
+// The API server over real sockets on 127.0.0.1: tokens, origins, Host, HEAD, routing errors, body
 // parsing and limits, target decoding, keep-alive, handler failures, connection limits,
 // timeouts and start-up refusals.
 #include "api/server.hpp"
@@ -90,9 +90,102 @@ TEST(Server, NotFoundAndMethodNotAllowed) {
   EXPECT_EQ(body_of(missing), (json{{"error", "not found"}}));
   auto wrong = connection.exchange(make_request(http::verb::delete_, "/v1/ping"));
   EXPECT_EQ(wrong.result_int(), 405u);
-  EXPECT_EQ(wrong[http::field::allow], "GET");
+  EXPECT_EQ(wrong[http::field::allow], "GET, HEAD");
   // Routing errors keep the connection.
   EXPECT_EQ(connection.exchange(make_request(http::verb::get, "/v1/ping")).result_int(), 200u);
+}
+
+TEST(Server, HostRule) {
+  ServerHarness harness;
+  auto port = harness.start();
+  auto suffix = ":" + std::to_string(port);
+  for (std::string host : {"127.0.0.1" + suffix, "localhost" + suffix, "LocalHost" + suffix}) {
+    RawConnection connection(port);
+    auto request = make_request(http::verb::get, "/v1/ping");
+    request.set(http::field::host, host);
+    EXPECT_EQ(connection.exchange(request).result_int(), 200u) << host;
+  }
+  // A page served from a rebound DNS name reaches the port with its own name as Host.
+  for (std::string host :
+       {"rebound.example" + suffix, std::string("127.0.0.1"), std::string("localhost"),
+        std::string("127.0.0.1:1"), "127.0.0.1" + suffix + "0", "localhost" + suffix + ".evil",
+        "[::1]" + suffix, std::string("")}) {
+    for (const char* token : {kToken, ""}) {
+      RawConnection connection(port);
+      auto request = make_request(http::verb::get, "/v1/ping", token);
+      request.set(http::field::host, host);
+      auto response = connection.exchange(request);
+      EXPECT_EQ(response.result_int(), 403u) << host;
+      EXPECT_EQ(body_of(response), (json{{"error", "host not allowed"}})) << host;
+    }
+  }
+  std::string authorization = "Authorization: Bearer " + std::string(kToken) + "\r\n";
+  for (std::string hosts :
+       {std::string(""), "Host: 127.0.0.1" + suffix + "\r\nHost: 127.0.0.1" + suffix + "\r\n"}) {
+    RawConnection connection(port);
+    ASSERT_FALSE(
+        connection.write_bytes("GET /v1/ping HTTP/1.1\r\n" + hosts + authorization + "\r\n"));
+    http::response<http::string_body> response;
+    ASSERT_FALSE(connection.read(response));
+    EXPECT_EQ(response.result_int(), 400u) << hosts;
+    EXPECT_TRUE(body_of(response)["error"].get<std::string>().find("Host header") !=
+                std::string::npos)
+        << response.body();
+  }
+  // The WebSocket upgrade goes through the same check.
+  RawConnection upgrade(port);
+  ASSERT_FALSE(upgrade.write_bytes(
+      "GET /v1/events HTTP/1.1\r\nHost: rebound.example" + suffix + "\r\n" + authorization +
+      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"));
+  http::response<http::string_body> refused;
+  ASSERT_FALSE(upgrade.read(refused));
+  EXPECT_EQ(refused.result_int(), 403u);
+}
+
+TEST(Server, HeadIsGetWithoutBody) {
+  ServerHarness harness;
+  auto port = harness.start();
+  RawConnection connection(port);
+  auto get = connection.exchange(make_request(http::verb::get, "/v1/echo/x?q=1"));
+  ASSERT_EQ(get.result_int(), 200u);
+  ASSERT_FALSE(get.body().empty());
+
+  auto head_request = make_request(http::verb::head, "/v1/echo/x?q=1");
+  ASSERT_FALSE(connection.write(head_request));
+  http::response<http::string_body> head;
+  ASSERT_FALSE(connection.read(head, true));
+  EXPECT_EQ(head.result_int(), 200u);
+  EXPECT_EQ(head[http::field::content_length], std::to_string(get.body().size()));
+  EXPECT_EQ(head[http::field::content_type], "application/json");
+  EXPECT_TRUE(head.keep_alive());
+  EXPECT_EQ(connection.buffered(), 0u);
+  // Nothing followed the header: the next answer on the connection parses cleanly.
+  auto after = connection.exchange(make_request(http::verb::get, "/v1/ping"));
+  EXPECT_EQ(after.result_int(), 200u);
+  EXPECT_EQ(body_of(after), (json{{"pong", true}}));
+
+  struct Case {
+    std::string target;
+    std::string token;
+    unsigned status;
+  };
+  for (const auto& [target, token, status] : std::vector<Case>{{"/v1/nothing", kToken, 404u},
+                                                               {"/v1/echo", kToken, 405u},
+                                                               {"/v1/events", kToken, 426u},
+                                                               {"/v1/ping", "", 401u}}) {
+    RawConnection other(port);
+    auto request = make_request(http::verb::head, target, token);
+    ASSERT_FALSE(other.write(request));
+    http::response<http::string_body> response;
+    ASSERT_FALSE(other.read(response, true)) << target;
+    EXPECT_EQ(response.result_int(), status) << target;
+    EXPECT_NE(response[http::field::content_length], "0") << target;
+    EXPECT_EQ(other.buffered(), 0u) << target;
+    if (status == 405u) {
+      EXPECT_EQ(response[http::field::allow], "POST, PUT");
+    }
+  }
 }
 
 TEST(Server, MalformedJsonIs400) {
@@ -207,8 +300,9 @@ TEST(Server, ExpectContinue) {
   auto port = harness.start();
   RawConnection connection(port);
   std::string body = R"({"k":"v"})";
-  std::string head = "POST /v1/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                     std::string(kToken) + "\r\nContent-Length: " + std::to_string(body.size()) +
+  std::string head = "POST /v1/echo HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                     "\r\nAuthorization: Bearer " + std::string(kToken) +
+                     "\r\nContent-Length: " + std::to_string(body.size()) +
                      "\r\nExpect: 100-continue\r\n\r\n";
   ASSERT_FALSE(connection.write_bytes(head));
   http::response<http::string_body> interim;
