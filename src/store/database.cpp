@@ -5,6 +5,7 @@
 #include <cassert>
 #include <climits>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <utility>
 
@@ -218,6 +219,11 @@ Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
 
 Result<Database> Database::open(const std::filesystem::path& path, DatabaseOptions options) {
+  // SQLite's allocation statistics take a process-wide mutex on every malloc and free, and
+  // nothing here reads them. The setting only works before SQLite initializes, once per
+  // process; later calls fail harmlessly.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   // NOMUTEX: one strand owns each connection (STYLE.md §1), so SQLite's own locking is waste.
   const int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
