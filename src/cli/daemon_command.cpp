@@ -13,6 +13,7 @@
 #include "node/chat_api.hpp"
 #include "node/home.hpp"
 #include "node/identity.hpp"
+#include "node/mdns_service.hpp"
 #include "node/node.hpp"
 #include "p2p/tcp/interfaces.hpp"
 #include "store/home_lock.hpp"
@@ -100,6 +101,24 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   server_config.token = context.api_token;
   api::Server server(io.get_executor(), server_config, router, events);
 
+  // Local-network discovery: contacts found by mDNS are dialed at their announced addresses.
+  crypto::SystemRng mdns_rng;
+  std::unique_ptr<node::MdnsService> mdns;
+  auto start_mdns = [&] {
+    if (options.no_mdns) return;
+    mdns = std::make_unique<node::MdnsService>(
+        node.host(), mdns_rng, node::MdnsConfig{},
+        [&messenger](const crypto::PeerId& peer, const std::vector<Multiaddr>& addresses) {
+          messenger.peer_discovered(peer, addresses);
+        });
+    if (auto started = mdns->start(); !started) {
+      spdlog::warn("mDNS discovery is off: {}", started.error().message());
+      mdns.reset();
+      return;
+    }
+    spdlog::info("mDNS discovery on {} interface(s)", mdns->interfaces().size());
+  };
+
   int exit_code = kExitOk;
   boost::asio::steady_timer poll(io);
   TimePoint deadline{};
@@ -120,6 +139,7 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
     stopping = true;
     api::remove_api_file(home);
     server.stop();
+    if (mdns) mdns->stop();
     // Contacts hear "offline" while the connections are still open; announce_offline() returns
     // within MessengerConfig::offline_notice_limit whatever the network does.
     boost::asio::co_spawn(io, messenger.announce_offline(),
@@ -133,7 +153,7 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   boost::asio::co_spawn(io, start_services(&messenger, &server, &context, home),
                         [&](std::exception_ptr failure, Result<void> started) {
                           if (failure) std::rethrow_exception(failure);
-                          if (started) return;
+                          if (started) return start_mdns();
                           exit_code = report_error("cannot start", started.error());
                           signals.cancel();
                           shut_down();

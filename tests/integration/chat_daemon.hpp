@@ -39,8 +39,11 @@ inline std::string first_line(const std::string& text) {
 
 class ChatDaemon {
  public:
-  // Creates the identity; the daemon itself starts with start().
-  explicit ChatDaemon(std::string nickname) : nickname_(std::move(nickname)) {
+  // Creates the identity; the daemon itself starts with start(). With a network namespace the
+  // daemon and every CLI call run inside it, listening on all its interfaces with mDNS on;
+  // without one it listens on 127.0.0.1 only, with mDNS off.
+  explicit ChatDaemon(std::string nickname, std::string netns = {})
+      : nickname_(std::move(nickname)), netns_(std::move(netns)) {
     auto init = run({MESHCHAT_BIN, "--home", home_.path(), "init", "--nickname", nickname_});
     EXPECT_EQ(init.status, 0) << init.err;
     peer_id_ = first_line(init.out);
@@ -74,11 +77,13 @@ class ChatDaemon {
       ADD_FAILURE() << nickname_ << " is already running";
       return false;
     }
-    std::string listen = "/ip4/127.0.0.1/tcp/" + std::to_string(port_);
+    std::string listen =
+        (netns_.empty() ? "/ip4/127.0.0.1/tcp/" : "/ip4/0.0.0.0/tcp/") + std::to_string(port_);
+    std::string prefix = netns_.empty() ? "" : "ip netns exec " + netns_ + " ";
     // The log goes to a file: a pipe nobody drains would block the daemon once full.
-    std::string command = "exec '" + std::string(MESHCHAT_BIN) + "' --home '" + home() +
-                          "' daemon --no-mdns --listen " + listen + " --log-level debug 2>>'" +
-                          log_path() + "'";
+    std::string command = "exec " + prefix + "'" + std::string(MESHCHAT_BIN) + "' --home '" +
+                          home() + "' daemon " + (netns_.empty() ? "--no-mdns " : "") +
+                          "--listen " + listen + " --log-level debug 2>>'" + log_path() + "'";
     process_ = std::make_unique<Process>(std::vector<std::string>{"/bin/sh", "-c", command});
     ended_by_test_ = false;
     static const std::regex kListening("listening (/ip4/127\\.0\\.0\\.1/tcp/([0-9]+)/p2p/\\S+)");
@@ -128,7 +133,9 @@ class ChatDaemon {
 
   // `meshchat --home <home> args...`
   RunResult cli(std::vector<std::string> args) {
-    std::vector<std::string> argv{MESHCHAT_BIN, "--home", home()};
+    std::vector<std::string> argv;
+    if (!netns_.empty()) argv = {"/usr/bin/env", "ip", "netns", "exec", netns_};
+    argv.insert(argv.end(), {MESHCHAT_BIN, "--home", home()});
     argv.insert(argv.end(), args.begin(), args.end());
     return run(std::move(argv), std::chrono::seconds(60));
   }
@@ -216,6 +223,7 @@ class ChatDaemon {
 
   TempDir home_;
   std::string nickname_;
+  std::string netns_;
   std::string peer_id_;
   std::string address_;
   std::uint16_t port_ = 0;

@@ -263,6 +263,9 @@ asio::awaitable<Result<chat::ContactRecord>> Messenger::add_contact(chat::Contac
   if (!stored) co_return stored;
   known_peers_.insert(peer);
   host_.peer_store().add_addresses(peer, stored->addresses);
+  for (const auto& [nearby, addresses] : nearby_) {
+    if (nearby == peer) host_.peer_store().add_addresses(peer, addresses);
+  }
   publish({{"type", "contact"}, {"contact", contact_json(*stored, online(peer))}});
   if (online(peer)) {
     on_peer_identified(peer);
@@ -291,6 +294,22 @@ void Messenger::on_peer_disconnected(const crypto::PeerId& peer) {
   }
   if (stopped_ || !is_known_peer(peer)) return;
   note_presence(peer, chat::wire::PresenceStatus::offline);
+}
+
+void Messenger::peer_discovered(const crypto::PeerId& peer,
+                                const std::vector<Multiaddr>& addresses) {
+  if (stopped_ || peer == self()) return;
+  std::erase_if(nearby_, [&](const auto& entry) { return entry.first == peer; });
+  if (nearby_.size() == kMaxNearbyPeers) nearby_.pop_front();
+  nearby_.emplace_back(peer, addresses);
+  if (!is_known_peer(peer)) return;
+  host_.peer_store().add_addresses(peer, addresses);
+  if (online(peer)) return;
+  // Fresh addresses: whatever the last dials failed on, the next one may work.
+  auto& state = link(peer);
+  state.next_dial_at = {};
+  state.dial_failures = 0;
+  flush(peer);  // dials even with nothing queued, then sends what is
 }
 
 void Messenger::on_peer_identified(const crypto::PeerId& peer) {

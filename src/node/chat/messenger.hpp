@@ -3,6 +3,7 @@
 // (/meshchat/sync).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -104,6 +105,10 @@ class Messenger final : public p2p::HostObserver {
   void on_peer_connected(const crypto::PeerId& peer) override;
   void on_peer_disconnected(const crypto::PeerId& peer) override;
   void on_peer_identified(const crypto::PeerId& peer) override;
+  // A peer found on the local network (mDNS) at `addresses`: a contact (or a peer we share a
+  // conversation with) is dialed there unless connected; anyone else is remembered (the last
+  // kMaxNearbyPeers), so that adding them as a contact later dials them at once.
+  void peer_discovered(const crypto::PeerId& peer, const std::vector<Multiaddr>& addresses);
 
   // Stream entry points (the protocol handlers call these).
   p2p::asio::awaitable<void> serve_msg(std::shared_ptr<p2p::Stream> stream);
@@ -202,6 +207,9 @@ class Messenger final : public p2p::HostObserver {
   chat::StoreWorker& store_;
   EventSink events_;
   std::function<bool()> events_wanted_;
+  // Peers mDNS found lately, oldest first, at most kMaxNearbyPeers.
+  static constexpr std::size_t kMaxNearbyPeers = 256;
+  std::deque<std::pair<crypto::PeerId, std::vector<Multiaddr>>> nearby_;
   MessengerConfig config_;
   chat::HybridClock clock_;
   std::unordered_map<crypto::PeerId, std::unique_ptr<PeerLink>> links_;

@@ -1,0 +1,42 @@
+// mDNS discovery between real daemons, each in its own network namespace joined by a veth pair:
+// contacts whose stored addresses are wrong find each other on the local network and chat.
+#include <gtest/gtest.h>
+
+#include "chat_daemon.hpp"
+#include "netns.hpp"
+
+namespace meshchat::test {
+namespace {
+
+TEST(Mdns, ContactsFindEachOtherOnTheLocalNetwork) {
+  NetnsPair network;
+  if (!network.available()) GTEST_SKIP() << network.why_not();
+  ChatDaemon alice("alice", network.a());
+  ChatDaemon bob("bob", network.b());
+  ASSERT_TRUE(alice.start());
+  ASSERT_TRUE(bob.start());
+
+  // Each knows the other only at a port nobody listens on: only mDNS can bring them together,
+  // whether the announcement came before the contact was added (the nearby list) or after.
+  EXPECT_EQ(alice.add_contact("/ip4/" + network.address_b() + "/tcp/9/p2p/" + bob.peer_id()),
+            bob.peer_id());
+  EXPECT_EQ(bob.add_contact("/ip4/" + network.address_a() + "/tcp/9/p2p/" + alice.peer_id()),
+            alice.peer_id());
+
+  auto id = alice.send(bob.peer_id(), "found you on the LAN");
+  ASSERT_FALSE(id.empty());
+  bool delivered = wait_until([&] {
+    auto message = alice.find_message(bob.peer_id(), id);
+    return !message.is_null() && message["status"] == "delivered";
+  });
+  EXPECT_TRUE(delivered) << alice.log_tail(40);
+  auto received = bob.find_message(alice.peer_id(), id);
+  ASSERT_FALSE(received.is_null());
+  EXPECT_EQ(received["text"], "found you on the LAN");
+
+  // Both logs say discovery ran on the veth interface.
+  EXPECT_NE(alice.log_tail(400).find("mDNS discovery on 1 interface"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace meshchat::test
