@@ -6,29 +6,16 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "query.hpp"
 #include "store/transaction.hpp"
 #include "temp_dir.hpp"
 
 namespace meshchat::store {
 namespace {
 
+using testing::query_int;
+using testing::query_text;
 using testing::TempDir;
-
-std::string query_text(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row);
-  return st->column_text(0);
-}
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row);
-  return st->column_int64(0);
-}
 
 TEST(Database, CreatesFileWithWalAndForeignKeys) {
   TempDir dir;

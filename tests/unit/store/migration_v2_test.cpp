@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "query.hpp"
 #include "store/migrations.hpp"
 #include "store/schema.hpp"
 #include "temp_dir.hpp"
@@ -12,23 +13,9 @@
 namespace meshchat::store {
 namespace {
 
+using testing::query_int;
+using testing::query_text;
 using testing::TempDir;
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row) << db.last_error_message();
-  return st->column_int64(0);
-}
-
-std::string query_text(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row) << db.last_error_message();
-  return st->column_text(0);
-}
 
 // Version-1 content as the version-1 schema allows it.
 constexpr std::string_view kVersionOneRows = R"sql(

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "query.hpp"
 #include "store/migrations.hpp"
 #include "store/schema.hpp"
 #include "temp_dir.hpp"
@@ -13,15 +14,9 @@
 namespace meshchat::store {
 namespace {
 
+using testing::query_int;
+using testing::query_text;
 using testing::TempDir;
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row) << db.last_error_message();
-  return st->column_int64(0);
-}
 
 // Three outgoing messages (one queued to two peers), one incoming; receipts in every state.
 constexpr std::string_view kVersionTwoRows = R"sql(

@@ -2,6 +2,7 @@
 // afterwards wait in search_pending until index_pending_text() moves them in.
 #include <gtest/gtest.h>
 
+#include "query.hpp"
 #include "store/migrations.hpp"
 #include "store/schema.hpp"
 #include "temp_dir.hpp"
@@ -9,15 +10,9 @@
 namespace meshchat::store {
 namespace {
 
+using testing::query_int;
+using testing::query_text;
 using testing::TempDir;
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row) << db.last_error_message();
-  return st->column_int64(0);
-}
 
 constexpr std::string_view kMessageColumns =
     "INSERT INTO messages (id, conversation_id, author, hlc_wall_ms, hlc_counter, type, body,"

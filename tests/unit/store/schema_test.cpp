@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "query.hpp"
 #include "store/migrations.hpp"
 #include "store/transaction.hpp"
 #include "temp_dir.hpp"
@@ -14,6 +15,8 @@
 namespace meshchat::store {
 namespace {
 
+using testing::query_int;
+using testing::query_text;
 using testing::TempDir;
 
 Bytes id32(std::uint8_t fill) {
@@ -119,14 +122,6 @@ TEST(Schema, FullTextSearchFollowsInsertUpdateDelete) {
   expect_fts_consistent(db);
 }
 
-std::int64_t count(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row) << db.last_error_message();
-  return st->column_int64(0);
-}
-
 // Rows wait in search_pending until index_pending_text(); edits and deletions in between must
 // leave the index exact once it catches up, and a reused seq must still be indexed.
 TEST(Schema, PendingTextIsIndexedOnceWithItsLatestBody) {
@@ -137,12 +132,13 @@ TEST(Schema, PendingTextIsIndexedOnceWithItsLatestBody) {
   ASSERT_TRUE(add_message(db, id32(1), conv, 100, 0, "kept as written"));
   ASSERT_TRUE(add_message(db, id32(2), conv, 101, 0, "first draft"));
   ASSERT_TRUE(add_message(db, id32(3), conv, 102, 0, "soon deleted"));
-  EXPECT_EQ(count(db, "SELECT count(*) FROM search_pending"), 3);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'written'"), 0);
+  EXPECT_EQ(query_int(db, "SELECT count(*) FROM search_pending"), 3);
+  EXPECT_EQ(query_int(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'written'"),
+            0);
 
   ASSERT_TRUE(db.execute("UPDATE messages SET body = 'final text' WHERE hlc_wall_ms = 101"));
   ASSERT_TRUE(db.execute("DELETE FROM messages WHERE hlc_wall_ms = 102"));
-  EXPECT_EQ(count(db, "SELECT count(*) FROM search_pending"), 2);
+  EXPECT_EQ(query_int(db, "SELECT count(*) FROM search_pending"), 2);
   // The deleted row had the highest seq: the next row reuses it and must be indexed.
   ASSERT_TRUE(add_message(db, id32(4), conv, 103, 0, "reused sequence"));
 
@@ -151,14 +147,15 @@ TEST(Schema, PendingTextIsIndexedOnceWithItsLatestBody) {
   EXPECT_TRUE(search(db, "draft").empty());
   EXPECT_TRUE(search(db, "deleted").empty());
   EXPECT_EQ(search(db, "reused"), std::vector<Bytes>{id32(4)});
-  EXPECT_EQ(count(db, "SELECT count(*) FROM search_pending"), 0);
+  EXPECT_EQ(query_int(db, "SELECT count(*) FROM search_pending"), 0);
   expect_fts_consistent(db);
 
   // Indexed rows follow edits and deletions at once.
   ASSERT_TRUE(db.execute("UPDATE messages SET body = 'edited later' WHERE hlc_wall_ms = 100"));
   ASSERT_TRUE(db.execute("DELETE FROM messages WHERE hlc_wall_ms = 103"));
-  EXPECT_EQ(count(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'later'"), 1);
-  EXPECT_EQ(count(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'reused'"), 0);
+  EXPECT_EQ(query_int(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'later'"), 1);
+  EXPECT_EQ(query_int(db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'reused'"),
+            0);
   expect_fts_consistent(db);
 }
 

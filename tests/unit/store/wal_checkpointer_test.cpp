@@ -8,21 +8,16 @@
 #include <string>
 #include <thread>
 
+#include "query.hpp"
 #include "store/transaction.hpp"
 #include "temp_dir.hpp"
 
 namespace meshchat::store {
 namespace {
 
+using testing::query_int;
+using testing::query_text;
 using testing::TempDir;
-
-std::int64_t query_int(Database& db, std::string_view sql) {
-  auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << db.last_error_message();
-  auto row = st->step();
-  EXPECT_TRUE(row && *row) << db.last_error_message();
-  return st->column_int64(0);
-}
 
 // Commits of ~40 pages each until the log has passed the checkpoint threshold twice.
 void write_pages(Database& db, int commits) {
