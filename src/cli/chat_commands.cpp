@@ -177,12 +177,15 @@ int run_invite(const GlobalOptions& globals, bool as_json) {
 int run_contacts_add(const GlobalOptions& globals, const std::string& code,
                      const std::optional<std::string>& name) {
   json body = json::object();
-  if (invite::is_invite_token(code))
+  if (invite::is_invite_token(code)) {
     body["invite"] = code;
-  else if (code.starts_with("/"))
+  } else if (code.starts_with("/")) {
     body["address"] = code;
-  else
-    return report_error("not an invite code or a multiaddr with /p2p/: " + code);
+  } else if (crypto::PeerId::parse(code)) {
+    body["peer_id"] = code;  // found on the local network: `meshchat nearby`
+  } else {
+    return report_error("not an invite code, a PeerId or a multiaddr with /p2p/: " + code);
+  }
   if (name) body["name"] = *name;
   auto added = call(globals, verb::post, "/v1/contacts", body);
   if (!added.body) return added.exit_code;
@@ -290,7 +293,9 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
   list->add_flag("--json", o->json, "Print JSON");
   list->callback([=] { *code = run_contacts_list(*g, o->json); });
   auto* add = contacts->add_subcommand("add", "Add a contact from an invite code or a multiaddr");
-  add->add_option("code", o->code, "Invite code, or a multiaddr ending in /p2p/<peer-id>")
+  add->add_option("code", o->code,
+                  "Invite code, PeerId (of a peer `meshchat nearby` lists), or a multiaddr ending "
+                  "in /p2p/<peer-id>")
       ->required();
   add->add_option("--name", o->name, "Your name for this contact");
   add->callback([=] { *code = run_contacts_add(*g, o->code, o->name); });
@@ -369,6 +374,22 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
         std::cout << peer["peer_id"].get<std::string>();
         for (const auto& connection : peer["connections"]) {
           std::cout << "  " << connection["address"].get<std::string>();
+        }
+        std::cout << "\n";
+      }
+    });
+  });
+
+  auto* nearby = app.add_subcommand("nearby", "List peers found on the local network (mDNS)");
+  nearby->add_flag("--json", o->json, "Print JSON");
+  nearby->callback([=] {
+    *code = print_json_or(call(*g, verb::get, "/v1/nearby"), o->json, [](const json& list) {
+      if (list.empty()) std::cout << "nobody found on the local network yet\n";
+      for (const auto& peer : list) {
+        std::cout << peer["peer_id"].get<std::string>();
+        if (peer["known"].get<bool>()) std::cout << "  (contact)";
+        for (const auto& address : peer["addresses"]) {
+          std::cout << "  " << address.get<std::string>();
         }
         std::cout << "\n";
       }

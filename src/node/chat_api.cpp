@@ -164,6 +164,19 @@ asio::awaitable<Response> get_peers(ApiContext* context, Request) {
   co_return ok(200, std::move(out));
 }
 
+asio::awaitable<Response> get_nearby(ApiContext* context, Request) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& found : context->messenger.nearby()) {
+    nlohmann::json addresses = nlohmann::json::array();
+    for (const auto& address : found.addresses) addresses.push_back(address.to_string());
+    out.push_back({{"peer_id", found.peer.to_base58()},
+                   {"addresses", std::move(addresses)},
+                   {"known", context->messenger.knows(found.peer)},
+                   {"online", context->messenger.online(found.peer)}});
+  }
+  co_return ok(200, std::move(out));
+}
+
 asio::awaitable<Response> get_contacts(ApiContext* context, Request) {
   auto contacts_job = context->messenger.store().run<std::vector<chat::ContactRecord>>(
       [](chat::ChatStore& store) { return store.contacts(); });
@@ -175,16 +188,22 @@ asio::awaitable<Response> get_contacts(ApiContext* context, Request) {
 }
 
 asio::awaitable<Response> add_contact(ApiContext* context, Request request) {
-  if (auto bad = api::reject_unknown_fields(request.body, {"invite", "address", "name"}))
+  if (auto bad =
+          api::reject_unknown_fields(request.body, {"invite", "address", "peer_id", "name"})) {
     co_return *bad;
+  }
   std::optional<std::string> invite_text;
   std::optional<std::string> address_text;
+  std::optional<std::string> peer_text;
   std::optional<std::string> name;
   if (auto bad = api::optional_string(request.body, "invite", invite_text)) co_return *bad;
   if (auto bad = api::optional_string(request.body, "address", address_text)) co_return *bad;
+  if (auto bad = api::optional_string(request.body, "peer_id", peer_text)) co_return *bad;
   if (auto bad = api::optional_string(request.body, "name", name)) co_return *bad;
-  if (invite_text.has_value() == address_text.has_value()) {
-    co_return Response::error(400, "give either \"invite\" or \"address\"");
+  const int given =
+      int(invite_text.has_value()) + int(address_text.has_value()) + int(peer_text.has_value());
+  if (given != 1) {
+    co_return Response::error(400, "give one of \"invite\", \"address\" or \"peer_id\"");
   }
   if (name && name->size() > invite::kMaxNicknameBytes) {
     co_return Response::error(400, "name too long (64 bytes at most)");
@@ -195,6 +214,11 @@ asio::awaitable<Response> add_contact(ApiContext* context, Request request) {
     if (!parsed) co_return Response::error(400, parsed.error().message());
     contact.emplace(
         chat::ContactRecord{parsed->peer_id, parsed->nickname, name, 0, parsed->addresses});
+  } else if (peer_text) {
+    // No address: the local network (mDNS) or a later invite tells where the peer is.
+    auto peer = crypto::PeerId::parse(*peer_text);
+    if (!peer) co_return Response::error(400, "bad peer id: " + peer.error().message());
+    contact.emplace(chat::ContactRecord{*peer, "", name, 0, {}});
   } else {
     auto address = Multiaddr::parse(*address_text);
     if (!address) co_return Response::error(400, "bad multiaddr: " + address.error().message());
@@ -419,6 +443,7 @@ void register_chat_routes(api::Router& router, ApiContext& context) {
   router.add(verb::get, "/v1/identity", bind(get_identity));
   router.add(verb::get, "/v1/status", bind(get_status));
   router.add(verb::get, "/v1/peers", bind(get_peers));
+  router.add(verb::get, "/v1/nearby", bind(get_nearby));
   router.add(verb::get, "/v1/presence", bind(get_presence));
   router.add(verb::put, "/v1/presence", bind(set_presence));
   router.add(verb::get, "/v1/contacts", bind(get_contacts));

@@ -38,5 +38,49 @@ TEST(Mdns, ContactsFindEachOtherOnTheLocalNetwork) {
   EXPECT_NE(alice.log_tail(400).find("mDNS discovery on 1 interface"), std::string::npos);
 }
 
+// A peer nobody knew: it shows up in `nearby`, is added by its PeerId alone and gets a message.
+TEST(Mdns, NearbyPeerAddedByPeerIdGetsMessages) {
+  NetnsPair network;
+  if (!network.available()) GTEST_SKIP() << network.why_not();
+  ChatDaemon alice("alice", network.a());
+  ChatDaemon bob("bob", network.b());
+  ASSERT_TRUE(alice.start());
+  ASSERT_TRUE(bob.start());
+
+  nlohmann::json seen;
+  bool listed = wait_until([&] {
+    auto result = alice.cli({"nearby", "--json"});
+    if (result.status != 0) return false;
+    seen = nlohmann::json::parse(result.out, nullptr, false);
+    if (!seen.is_array()) return false;
+    for (const auto& peer : seen) {
+      if (peer["peer_id"] == bob.peer_id()) return true;
+    }
+    return false;
+  });
+  ASSERT_TRUE(listed) << seen.dump();
+  for (const auto& peer : seen) {
+    if (peer["peer_id"] != bob.peer_id()) continue;
+    EXPECT_EQ(peer["known"], false);
+    // Bob announced the veth address, not loopback.
+    EXPECT_EQ(peer["addresses"].size(), 1u) << peer.dump();
+    EXPECT_EQ(
+        peer["addresses"][0].get<std::string>().rfind("/ip4/" + network.address_b() + "/tcp/", 0),
+        0u)
+        << peer.dump();
+  }
+
+  EXPECT_EQ(alice.add_contact(bob.peer_id()), bob.peer_id());
+  auto id = alice.send(bob.peer_id(), "hello, neighbour");
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(wait_until([&] {
+    auto message = alice.find_message(bob.peer_id(), id);
+    return !message.is_null() && message["status"] == "delivered";
+  })) << alice.log_tail(40);
+  auto received = bob.find_message(alice.peer_id(), id);
+  ASSERT_FALSE(received.is_null());
+  EXPECT_EQ(received["text"], "hello, neighbour");
+}
+
 }  // namespace
 }  // namespace meshchat::test

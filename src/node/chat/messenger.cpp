@@ -312,6 +312,14 @@ void Messenger::peer_discovered(const crypto::PeerId& peer,
   flush(peer);  // dials even with nothing queued, then sends what is
 }
 
+std::vector<Messenger::NearbyPeer> Messenger::nearby() const {
+  std::vector<NearbyPeer> out;
+  for (auto it = nearby_.rbegin(); it != nearby_.rend(); ++it) {
+    out.push_back({it->first, it->second});
+  }
+  return out;
+}
+
 void Messenger::on_peer_identified(const crypto::PeerId& peer) {
   if (stopped_ || !is_known_peer(peer)) return;
   // Remember where the contact listens, for redials after a restart of either side.

@@ -109,6 +109,14 @@ class Messenger final : public p2p::HostObserver {
   // conversation with) is dialed there unless connected; anyone else is remembered (the last
   // kMaxNearbyPeers), so that adding them as a contact later dials them at once.
   void peer_discovered(const crypto::PeerId& peer, const std::vector<Multiaddr>& addresses);
+  struct NearbyPeer {
+    crypto::PeerId peer;
+    std::vector<Multiaddr> addresses;
+  };
+  // Peers found on the local network lately, most recently heard first.
+  std::vector<NearbyPeer> nearby() const;
+  // A contact, or a peer we share a conversation with.
+  bool knows(const crypto::PeerId& peer) const { return known_peers_.contains(peer); }
 
   // Stream entry points (the protocol handlers call these).
   p2p::asio::awaitable<void> serve_msg(std::shared_ptr<p2p::Stream> stream);

@@ -182,5 +182,31 @@ TEST_F(ChatApiTest, ContactWithoutConversationHasEmptyHistory) {
   EXPECT_EQ(answers[3].body["error"], "unknown contact: nobody");
 }
 
+TEST_F(ChatApiTest, ContactFromAPeerIdAloneAndNobodyNearbyYet) {
+  auto peer = crypto::PeerId::from_public_key(crypto::PrivateKey::generate_ed25519().public_key());
+  auto answers =
+      run({{verb::get, "/v1/nearby", nullptr},
+           {verb::post, "/v1/contacts", {{"peer_id", peer.to_base58()}, {"name", "dan"}}},
+           {verb::post, "/v1/contacts", {{"peer_id", "12D3KooWnotapeer"}}},
+           {verb::post,
+            "/v1/contacts",
+            {{"peer_id", peer.to_base58()}, {"address", "/ip4/10.0.0.1/tcp/1"}}},
+           {verb::post, "/v1/contacts", json::object()},
+           {verb::get, "/v1/contacts", nullptr}});
+  ASSERT_EQ(answers.size(), 6u);
+  EXPECT_EQ(answers[0].status, 200u);
+  EXPECT_EQ(answers[0].body, json::array());
+  EXPECT_EQ(answers[1].status, 201u) << answers[1].body.dump();
+  EXPECT_EQ(answers[1].body["peer_id"], peer.to_base58());
+  EXPECT_EQ(answers[1].body["addresses"], json::array());
+  EXPECT_EQ(answers[2].status, 400u);
+  EXPECT_NE(answers[2].body["error"].get<std::string>().find("bad peer id"), std::string::npos);
+  EXPECT_EQ(answers[3].status, 400u);
+  EXPECT_EQ(answers[3].body["error"], "give one of \"invite\", \"address\" or \"peer_id\"");
+  EXPECT_EQ(answers[4].status, 400u);
+  ASSERT_EQ(answers[5].body.size(), 1u);
+  EXPECT_EQ(answers[5].body[0]["nickname"], "dan");
+}
+
 }  // namespace
 }  // namespace meshchat::node
