@@ -131,9 +131,16 @@ Result<void> ChatStore::ensure_conversation(const ConversationId& id, const cryp
   return insert->run();
 }
 
+const ConversationId& ChatStore::conversation_with(const crypto::PeerId& peer) {
+  if (!last_conversation_ || last_conversation_->first != peer) {
+    last_conversation_.emplace(peer, direct_conversation_id(self_, peer));
+  }
+  return last_conversation_->second;
+}
+
 Result<ConversationId> ChatStore::ensure_direct_conversation(const crypto::PeerId& peer,
                                                              std::int64_t now_ms) {
-  ConversationId id = direct_conversation_id(self_, peer);
+  ConversationId id = conversation_with(peer);
   if (auto r = ensure_conversation(id, peer, now_ms); !r) return fail(r.error());
   return id;
 }

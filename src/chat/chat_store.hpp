@@ -243,8 +243,13 @@ class ChatStore {
   Result<void> refresh_effective_content(const MessageId& target);
   Result<std::vector<OutboxEntry>> read_outbox(store::Statement& statement);
 
+  // direct_conversation_id(self_, peer), remembered for the last peer: every message written
+  // checks its conversation, and a burst comes from one peer (a SHA-256 each otherwise).
+  const ConversationId& conversation_with(const crypto::PeerId& peer);
+
   store::Database db_;
   crypto::PeerId self_;
+  std::optional<std::pair<crypto::PeerId, ConversationId>> last_conversation_;
 };
 
 }  // namespace meshchat::chat

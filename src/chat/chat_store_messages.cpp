@@ -160,7 +160,7 @@ Result<MessageRecord> ChatStore::insert_outgoing(const Envelope& envelope,
                                                  const crypto::PeerId& recipient,
                                                  std::int64_t now_ms) {
   if (envelope.author() != self_) return fail(StoreError::wrong_identity);
-  if (envelope.conversation() != direct_conversation_id(self_, recipient)) {
+  if (envelope.conversation() != conversation_with(recipient)) {
     return fail(StoreError::unknown_conversation);
   }
   auto scope = detail::WriteScope::begin(db_);
@@ -213,7 +213,7 @@ Result<MessageRecord> ChatStore::insert_outgoing(const Envelope& envelope,
 
 Result<bool> ChatStore::insert_incoming(const Envelope& envelope, const crypto::PeerId& sender,
                                         std::int64_t now_ms) {
-  if (envelope.conversation() != direct_conversation_id(self_, sender)) {
+  if (envelope.conversation() != conversation_with(sender)) {
     return fail(StoreError::unknown_conversation);
   }
   const bool own = envelope.author() == self_;

@@ -25,7 +25,7 @@ Result<std::vector<ReceiptUpdate>> ChatStore::apply_receipts(const crypto::PeerI
   std::vector<ReceiptUpdate> changed;
   // "Queued" is our own bookkeeping; from a peer it says nothing.
   if (state < store::ReceiptState::delivered || ids.empty()) return changed;
-  const ConversationId conversation = direct_conversation_id(self_, peer);
+  const ConversationId conversation = conversation_with(peer);
   const store::MessageState target_state = message_state_for(state);
 
   auto scope = detail::WriteScope::begin(db_);
@@ -148,7 +148,7 @@ Result<std::vector<OutboxEntry>> ChatStore::outbox_for(const crypto::PeerId& pee
       " WHERE m.conversation_id = ?2 AND m.direction = 1 AND m.state < 2"
       " ORDER BY m.hlc_wall_ms, m.hlc_counter, m.id LIMIT ?3");
   if (!select) return fail(select.error());
-  auto conversation = direct_conversation_id(self_, peer);
+  auto conversation = conversation_with(peer);
   select->bind_blob(1, peer.bytes())
       .bind_blob(2, conversation)
       .bind_int64(3, static_cast<std::int64_t>(limit));

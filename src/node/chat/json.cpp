@@ -14,11 +14,15 @@ std::optional<std::array<std::uint8_t, 32>> id_from_hex(std::string_view text) {
 }
 
 nlohmann::json message_json(const chat::MessageRecord& message) {
+  return message_json(message, message.author.to_base58());
+}
+
+nlohmann::json message_json(const chat::MessageRecord& message, std::string_view author) {
   bool outgoing = message.direction == store::Direction::outgoing;
   return {
       {"id", to_hex(message.id)},
       {"conversation", to_hex(message.conversation)},
-      {"author", message.author.to_base58()},
+      {"author", author},
       {"direction", outgoing ? "out" : "in"},
       {"text", message.text},
       {"timestamp", message.timestamp.wall_ms},

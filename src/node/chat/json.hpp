@@ -16,6 +16,8 @@ namespace meshchat::node {
 std::optional<std::array<std::uint8_t, 32>> id_from_hex(std::string_view text);
 
 nlohmann::json message_json(const chat::MessageRecord& message);
+// Same, with the author's PeerId text given (the caller has it at hand: base58 costs).
+nlohmann::json message_json(const chat::MessageRecord& message, std::string_view author);
 // "online", "away" or "offline".
 std::string_view presence_name(chat::wire::PresenceStatus status);
 // The inverse of presence_name; nullopt for any other text.

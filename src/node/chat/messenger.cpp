@@ -40,6 +40,7 @@ Messenger::Messenger(p2p::Host& host, chat::StoreWorker& store, EventSink events
     : host_(host),
       store_(store),
       events_(std::move(events)),
+      self_text_(host.peer_id().to_base58()),
       config_(config),
       presence_limiter_(config.presence_burst, config.presence_per_second) {}
 
@@ -55,7 +56,10 @@ std::uint64_t Messenger::now_ms() const {
 
 Messenger::PeerLink& Messenger::link(const crypto::PeerId& peer) {
   auto& slot = links_[peer];
-  if (!slot) slot = std::make_unique<PeerLink>(host_.executor());
+  if (!slot) {
+    slot = std::make_unique<PeerLink>(host_.executor(), chat::direct_conversation_id(self(), peer),
+                                      peer.to_base58());
+  }
   return *slot;
 }
 
@@ -148,7 +152,9 @@ asio::awaitable<Result<chat::MessageRecord>> Messenger::send_envelope(chat::Enve
   if (!stored) co_return stored;
   known_peers_.insert(peer);
   if (events_wanted()) {
-    publish({{"type", "message"}, {"peer", peer.to_base58()}, {"message", message_json(*stored)}});
+    publish({{"type", "message"},
+             {"peer", link(peer).text},
+             {"message", message_json(*stored, self_text_)}});
   }
   // The flush loop sends it from memory rather than reading it back from the store.
   if (stored->status == chat::MessageStatus::queued) {
@@ -166,7 +172,7 @@ asio::awaitable<Result<chat::MessageRecord>> Messenger::send_envelope(chat::Enve
 asio::awaitable<Result<chat::MessageRecord>> Messenger::send_text(crypto::PeerId peer,
                                                                   std::string text) {
   if (text.size() > chat::kMaxTextBytes) co_return fail(chat::Error::too_large);
-  auto conversation = chat::direct_conversation_id(self(), peer);
+  auto conversation = link(peer).conversation;
   auto envelope = chat::Envelope::create(host_.identity(), conversation, clock_.now(now_ms()), {},
                                          chat::ContentType::text, chat::Envelope::text_body(text));
   if (!envelope) co_return fail(envelope.error());

@@ -215,6 +215,7 @@ class Messenger final : public p2p::HostObserver {
   chat::StoreWorker& store_;
   EventSink events_;
   std::function<bool()> events_wanted_;
+  const std::string self_text_;  // our PeerId in base58, for events
   // Peers mDNS found lately, oldest first, at most kMaxNearbyPeers.
   static constexpr std::size_t kMaxNearbyPeers = 256;
   std::deque<std::pair<crypto::PeerId, std::vector<Multiaddr>>> nearby_;

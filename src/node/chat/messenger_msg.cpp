@@ -35,7 +35,7 @@ Result<chat::Envelope> Messenger::accept_envelope(ByteView encoded, const crypto
   // Live messages come from their author; sync may also return our own messages to us.
   bool author_ok = envelope->author() == sender || (!live && envelope->author() == self());
   if (!author_ok) return fail(chat::StoreError::not_member);
-  if (envelope->conversation() != chat::direct_conversation_id(self(), sender)) {
+  if (envelope->conversation() != link(sender).conversation) {
     return fail(chat::StoreError::unknown_conversation);
   }
   if (auto observed = clock_.observe(envelope->timestamp(), now_ms()); !observed) {
@@ -171,7 +171,10 @@ asio::awaitable<Result<std::vector<chat::MessageId>>> Messenger::store_incoming(
   if (!outcome) co_return fail(outcome.error());
   known_peers_.insert(sender);
   for (const auto& record : outcome->inserted) {
-    publish({{"type", "message"}, {"peer", sender.to_base58()}, {"message", message_json(record)}});
+    const auto& author = record.author == self() ? self_text_ : link(sender).text;
+    publish({{"type", "message"},
+             {"peer", link(sender).text},
+             {"message", message_json(record, author)}});
   }
   for (const auto& record : outcome->updated) {
     publish({{"type", "message_updated"},
@@ -210,7 +213,7 @@ asio::awaitable<void> Messenger::apply_receipts(const crypto::PeerId& peer,
   if (!events_wanted()) co_return;
   for (const auto& update : *updates) {
     publish({{"type", "receipt"},
-             {"peer", peer.to_base58()},
+             {"peer", link(peer).text},
              {"id", to_hex(update.id)},
              {"status", std::string(chat::to_string(update.status))}});
   }

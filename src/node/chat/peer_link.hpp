@@ -18,7 +18,9 @@ namespace meshchat::node {
 inline constexpr std::size_t kMaxReadyMessages = 4096;
 
 struct Messenger::PeerLink {
-  explicit PeerLink(const p2p::asio::any_io_executor& executor) : acked(executor) {}
+  PeerLink(const p2p::asio::any_io_executor& executor, chat::ConversationId direct,
+           std::string peer_text)
+      : conversation(direct), text(std::move(peer_text)), acked(executor) {}
 
   // Forgets the streams of a closed connection and wakes a flush waiting for acks.
   void drop_streams() {
@@ -28,6 +30,9 @@ struct Messenger::PeerLink {
     acked.notify();
   }
 
+  // Computed once: every message in or out needs them (a SHA-256 and a base58 encoding).
+  const chat::ConversationId conversation;            // our direct conversation with the peer
+  const std::string text;                             // the PeerId in base58, for events
   std::shared_ptr<FrameStream> msg;                   // ours, for envelopes and read receipts
   std::shared_ptr<FrameStream> presence;              // ours, for typing
   std::map<chat::MessageId, std::int64_t> in_flight;  // written, not acknowledged: attempts
