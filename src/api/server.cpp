@@ -59,17 +59,6 @@ std::size_t ServerState::open_sessions() {
   return sessions.size();
 }
 
-void LogFailure::operator()(std::exception_ptr failure) const {
-  if (!failure) return;
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    spdlog::error("{} failed: {}", what, e.what());
-  } catch (...) {
-    spdlog::error("{} failed with a non-standard exception", what);
-  }
-}
-
 }  // namespace detail
 
 Server::Server(asio::any_io_executor executor, ServerConfig config, Router& router,

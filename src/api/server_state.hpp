@@ -12,6 +12,7 @@
 
 #include "api/access.hpp"
 #include "api/event_hub.hpp"
+#include "api/log_failure.hpp"
 #include "api/router.hpp"
 #include "api/server.hpp"
 
@@ -46,11 +47,6 @@ struct ServerState {
   bool stopped = false;
 };
 
-// Completion for co_spawn: a coroutine that escapes with an exception is logged, not rethrown
-// into the io_context's run().
-struct LogFailure {
-  const char* what;
-  void operator()(std::exception_ptr failure) const;
-};
+using api::LogFailure;
 
 }  // namespace meshchat::api::detail

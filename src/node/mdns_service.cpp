@@ -11,6 +11,7 @@
 #include <boost/asio/ip/multicast.hpp>
 #include <cstring>
 
+#include "api/log_failure.hpp"
 #include "p2p/tcp/async.hpp"
 #include "p2p/tcp/interfaces.hpp"
 
@@ -117,18 +118,8 @@ Result<void> MdnsService::start() {
   if (joined == 0) return failed("join the mDNS group on any interface");
   socket_.non_blocking(true, ec);
 
-  auto spawn = [this](asio::awaitable<void> task) {
-    asio::co_spawn(host_.executor(), std::move(task), [](std::exception_ptr failure) {
-      if (!failure) return;
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& e) {
-        spdlog::error("mdns: {}", e.what());
-      }
-    });
-  };
-  spawn(receive_loop());
-  spawn(query_loop());
+  asio::co_spawn(host_.executor(), receive_loop(), api::LogFailure{"mDNS receive loop"});
+  asio::co_spawn(host_.executor(), query_loop(), api::LogFailure{"mDNS query loop"});
   return {};
 }
 

@@ -8,14 +8,21 @@
 namespace meshchat::test {
 namespace {
 
-TEST(Mdns, ContactsFindEachOtherOnTheLocalNetwork) {
-  NetnsPair network;
-  if (!network.available()) GTEST_SKIP() << network.why_not();
-  ChatDaemon alice("alice", network.a());
-  ChatDaemon bob("bob", network.b());
-  ASSERT_TRUE(alice.start());
-  ASSERT_TRUE(bob.start());
+// Alice and Bob running with mDNS on, each in one of the two namespaces.
+class Mdns : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!network.available()) GTEST_SKIP() << network.why_not();
+    ASSERT_TRUE(alice.start());
+    ASSERT_TRUE(bob.start());
+  }
 
+  NetnsPair network;
+  ChatDaemon alice{"alice", network.a()};
+  ChatDaemon bob{"bob", network.b()};
+};
+
+TEST_F(Mdns, ContactsFindEachOtherOnTheLocalNetwork) {
   // Each knows the other only at a port nobody listens on: only mDNS can bring them together,
   // whether the announcement came before the contact was added (the nearby list) or after.
   EXPECT_EQ(alice.add_contact("/ip4/" + network.address_b() + "/tcp/9/p2p/" + bob.peer_id()),
@@ -39,14 +46,7 @@ TEST(Mdns, ContactsFindEachOtherOnTheLocalNetwork) {
 }
 
 // A peer nobody knew: it shows up in `nearby`, is added by its PeerId alone and gets a message.
-TEST(Mdns, NearbyPeerAddedByPeerIdGetsMessages) {
-  NetnsPair network;
-  if (!network.available()) GTEST_SKIP() << network.why_not();
-  ChatDaemon alice("alice", network.a());
-  ChatDaemon bob("bob", network.b());
-  ASSERT_TRUE(alice.start());
-  ASSERT_TRUE(bob.start());
-
+TEST_F(Mdns, NearbyPeerAddedByPeerIdGetsMessages) {
   nlohmann::json seen;
   bool listed = wait_until([&] {
     auto result = alice.cli({"nearby", "--json"});

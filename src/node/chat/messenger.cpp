@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <chrono>
 
+#include "api/log_failure.hpp"
 #include "chat/conversation.hpp"
 #include "chat/wire/presence_frame.hpp"
 #include "chat/wire/sync_frame.hpp"
@@ -68,14 +69,7 @@ void Messenger::publish(nlohmann::json event) {
 }
 
 void Messenger::spawn(asio::awaitable<void> task) {
-  asio::co_spawn(host_.executor(), std::move(task), [](std::exception_ptr failure) {
-    if (!failure) return;
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      spdlog::error("chat task failed: {}", e.what());
-    }
-  });
+  asio::co_spawn(host_.executor(), std::move(task), api::LogFailure{"chat task"});
 }
 
 asio::awaitable<Result<void>> Messenger::start() {
