@@ -8,30 +8,17 @@
 #include <stdexcept>
 
 #include "core/protobuf.hpp"
+#include "test_bytes.hpp"
 
 namespace meshchat::chat::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  if (!bytes) throw std::invalid_argument("bad hex in test");
-  return *bytes;
-}
+using testing::cat;
+using testing::hex;
+using testing::id_of;
 
 Bytes filled(std::size_t size, std::uint8_t value) {
   return Bytes(size, value);
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) append(out, part);
-  return out;
-}
-
-MessageId id_of(std::uint8_t fill) {
-  MessageId id;
-  id.fill(fill);
-  return id;
 }
 
 // A Receipt message body from raw parts, wrapped as MsgFrame field 2.

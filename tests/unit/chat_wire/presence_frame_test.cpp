@@ -8,27 +8,14 @@
 #include <stdexcept>
 
 #include "core/protobuf.hpp"
+#include "test_bytes.hpp"
 
 namespace meshchat::chat::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  if (!bytes) throw std::invalid_argument("bad hex in test");
-  return *bytes;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) append(out, part);
-  return out;
-}
-
-ConversationId conversation_of(std::uint8_t fill) {
-  ConversationId id;
-  id.fill(fill);
-  return id;
-}
+using testing::cat;
+using testing::hex;
+using testing::id_of;
 
 Bytes typing_frame(ByteView typing) {
   protobuf::Writer out;
@@ -66,7 +53,7 @@ TEST(PresenceFrame, TypingBytes) {
   Bytes active = cat({hex("1224"
                           "0a20"),
                       Bytes(32, 0x5c), hex("1001")});
-  TypingFrame typing{conversation_of(0x5c), true};
+  TypingFrame typing{id_of(0x5c), true};
   EXPECT_EQ(encode(typing), active);
   auto decoded = decode_presence_frame(active);
   ASSERT_TRUE(decoded) << decoded.error().message();
@@ -76,10 +63,10 @@ TEST(PresenceFrame, TypingBytes) {
   Bytes stopped = cat({hex("1222"
                            "0a20"),
                        Bytes(32, 0x5c)});
-  EXPECT_EQ(encode(TypingFrame{conversation_of(0x5c), false}), stopped);
+  EXPECT_EQ(encode(TypingFrame{id_of(0x5c), false}), stopped);
   decoded = decode_presence_frame(stopped);
   ASSERT_TRUE(decoded);
-  EXPECT_EQ(std::get<TypingFrame>(*decoded), (TypingFrame{conversation_of(0x5c), false}));
+  EXPECT_EQ(std::get<TypingFrame>(*decoded), (TypingFrame{id_of(0x5c), false}));
 }
 
 TEST(PresenceFrame, TypingAcceptsExplicitFalseAndAnyFieldOrder) {
@@ -87,7 +74,7 @@ TEST(PresenceFrame, TypingAcceptsExplicitFalseAndAnyFieldOrder) {
                                                              "0a20"),
                                                          Bytes(32, 1)})));
   ASSERT_TRUE(decoded) << decoded.error().message();
-  EXPECT_EQ(std::get<TypingFrame>(*decoded), (TypingFrame{conversation_of(1), false}));
+  EXPECT_EQ(std::get<TypingFrame>(*decoded), (TypingFrame{id_of(1), false}));
 }
 
 TEST(PresenceFrame, RefusesBadStatus) {

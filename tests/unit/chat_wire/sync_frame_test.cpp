@@ -9,27 +9,14 @@
 #include <stdexcept>
 
 #include "core/protobuf.hpp"
+#include "test_bytes.hpp"
 
 namespace meshchat::chat::wire {
 namespace {
 
-Bytes hex(std::string_view text) {
-  auto bytes = from_hex(text);
-  if (!bytes) throw std::invalid_argument("bad hex in test");
-  return *bytes;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) append(out, part);
-  return out;
-}
-
-std::array<std::uint8_t, 32> id_of(std::uint8_t fill) {
-  std::array<std::uint8_t, 32> id;
-  id.fill(fill);
-  return id;
-}
+using testing::cat;
+using testing::hex;
+using testing::id_of;
 
 // `member` as SyncFrame field `number`.
 Bytes member(std::uint32_t number, ByteView body) {
