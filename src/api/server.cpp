@@ -72,7 +72,8 @@ Server::~Server() {
 
 Result<std::uint16_t> Server::start() {
   auto& state = *state_;
-  if (state.acceptor || state.stopped) throw std::logic_error("api::Server::start called twice");
+  if (state.acceptor) throw std::logic_error("api::Server::start called twice");
+  if (state.stopped) return fail(std::make_error_code(std::errc::operation_canceled));
   if (state.config.token.empty()) return fail(ApiError::empty_token);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(state.config.address, ec);

@@ -48,7 +48,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds, starts accepting and returns the bound port. Fails with ApiError::not_loopback or
-  // ApiError::empty_token on a bad config, or the bind error. Call once, on the io thread.
+  // ApiError::empty_token on a bad config, or the bind error; with operation_canceled after
+  // stop(). Call once, on the io thread.
   Result<std::uint16_t> start();
   // Closes the acceptor and every connection; event streams get a close frame (1001) first,
   // within a bounded time. Idempotent. Call on the io thread.

@@ -34,11 +34,14 @@ struct DaemonOptions {
 };
 
 // Everything that runs once the io_context does: the chat protocols, then the API, then the
-// lines a supervisor waits for.
+// lines a supervisor waits for. A stop request may come while the store answers (`*stopping`):
+// the API is then neither started nor announced.
 boost::asio::awaitable<Result<void>> start_services(node::Messenger* messenger, api::Server* server,
                                                     node::ApiContext* context,
-                                                    std::filesystem::path home) {
+                                                    std::filesystem::path home,
+                                                    const bool* stopping) {
   if (auto started = co_await messenger->start(); !started) co_return started;
+  if (*stopping) co_return fail(std::make_error_code(std::errc::operation_canceled));
   auto port = server->start();
   if (!port) co_return fail(port.error());
   context->api_port = *port;
@@ -150,9 +153,11 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
     spdlog::info("signal {}: stopping", signal);
     shut_down();
   });
-  boost::asio::co_spawn(io, start_services(&messenger, &server, &context, home),
+  boost::asio::co_spawn(io, start_services(&messenger, &server, &context, home, &stopping),
                         [&](std::exception_ptr failure, Result<void> started) {
                           if (failure) std::rethrow_exception(failure);
+                          // Stopped while starting: not a failure, and nothing left to start.
+                          if (stopping) return;
                           if (started) return start_mdns();
                           exit_code = report_error("cannot start", started.error());
                           signals.cancel();

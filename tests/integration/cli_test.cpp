@@ -126,7 +126,7 @@ TEST(Cli, DaemonStopsCleanlyOnSigterm) {
   daemon.process().signal(SIGTERM);
   auto status = daemon.process().wait(10s);
   ASSERT_TRUE(status.has_value()) << "daemon ignored SIGTERM";
-  EXPECT_EQ(*status, 0);
+  EXPECT_EQ(*status, 0) << daemon.process().stderr_text();
 }
 
 TEST(Cli, OneDaemonPerHome) {

@@ -88,6 +88,8 @@ asio::awaitable<Result<void>> Messenger::start() {
       [](chat::ChatStore& store) { return store.conversations(); });
   auto conversations = co_await std::move(conversations_job);
   if (!conversations) co_return fail(conversations.error());
+  // A stop that came while the store answered wins: nothing may be registered or spawned after it.
+  if (stopped_) co_return fail(std::make_error_code(std::errc::operation_canceled));
   for (const auto& conversation : *conversations) known_peers_.insert(conversation.peer);
   for (const auto& contact : *contacts) {
     known_peers_.insert(contact.peer_id);

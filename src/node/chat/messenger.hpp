@@ -64,7 +64,8 @@ class Messenger final : public p2p::HostObserver {
   Messenger& operator=(const Messenger&) = delete;
 
   // Restores the clock from the store, registers the protocol handlers, loads contact
-  // addresses into the peer store, starts the outbox and dials contacts.
+  // addresses into the peer store, starts the outbox and dials contacts. Fails with
+  // operation_canceled, having started nothing, if stop() is called before it finishes.
   p2p::asio::awaitable<Result<void>> start();
   void stop();
   // Tells whether anyone consumes events right now (the API's subscribers): per-message events
