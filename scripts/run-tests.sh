@@ -29,10 +29,13 @@ run_ctest() {  # build-dir label-regex
   [ "$rc" -eq 0 ] || status=1
 }
 
+# The tests' release build has no debug info (a third of the compile time) and so its own
+# directory: `make build`'s RelWithDebInfo tree in build/release stays as it is.
 echo "== release build"
-if cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
-   cmake --build build/release -j "$jobs"; then
-  run_ctest build/release 'unit|integration|interop'
+if cmake -S . -B build/test-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+     -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" >/dev/null &&
+   cmake --build build/test-release -j "$jobs"; then
+  run_ctest build/test-release 'unit|integration|interop'
 else
   echo "release build failed"; failed=$((failed + 1)); status=1
 fi
@@ -42,7 +45,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
      -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-     -DMESHCHAT_SANITIZE=ON -DMESHCHAT_FUZZ=ON >/dev/null &&
+     -DMESHCHAT_SANITIZE=ON -DMESHCHAT_FUZZ=ON -DMESHCHAT_BENCH=OFF >/dev/null &&
    cmake --build build/asan -j "$jobs"; then
   run_ctest build/asan 'unit|integration|fuzz'
 else
