@@ -132,9 +132,19 @@ int run_p2pd(int argc, char** argv) {
     }
   }
 
+  std::unique_ptr<node::dht::Dht> dht;
+  if (config->dht != p2pd::DhtChoice::off) {
+    node::dht::DhtConfig dht_config;
+    dht_config.mode =
+        config->dht == p2pd::DhtChoice::server ? node::dht::Mode::server : node::dht::Mode::client;
+    dht = std::make_unique<node::dht::Dht>(host, dht_config);
+    dht->start();
+  }
+
   auto server = p2pd::Server::start(host, *control);
   if (!server)
     return report_error("cannot serve control endpoint " + config->listen, server.error());
+  (*server)->set_dht(dht.get());
 
   if (!config->quiet) {
     std::cout << "Control socket: " << (*server)->address().to_string() << "\n";
@@ -154,6 +164,7 @@ int run_p2pd(int argc, char** argv) {
   };
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
+    if (dht) dht->stop();
     (*server)->close();
     host.close();
     deadline = Clock::now() + kShutdownGrace;

@@ -126,7 +126,6 @@ std::vector<std::string> unsupported(const FlagSet& f, const Values& v) {
   };
   refuse(!v.config_file.empty() || v.config_stdin, "a JSON configuration (-f, -i)");
   refuse(v.bootstrap, "bootstrapping (-b): in p2pd mode the node makes no connections itself");
-  refuse(v.dht || v.dht_client || v.dht_server, "the DHT (-dht, -dhtClient, -dhtServer)");
   refuse(v.conn_manager, "the connection manager (-connManager)");
   refuse(v.nat_port_map, "NAT port mapping (-natPortMap)");
   refuse(v.pubsub, "pubsub (-pubsub)");
@@ -161,6 +160,11 @@ tl::expected<Config, FlagError> parse_config(const std::vector<std::string>& arg
   c.security.plaintext = v.plaintext;
   c.muxer = v.muxer;
   c.echo = v.echo;
+  if (v.dht || v.dht_server) {
+    c.dht = DhtChoice::server;
+  } else if (v.dht_client) {
+    c.dht = DhtChoice::client;
+  }
   c.unsupported = unsupported(flags, v);
   return c;
 }

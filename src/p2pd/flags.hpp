@@ -71,6 +71,9 @@ struct SecurityChoice {
   std::vector<std::string> protocols() const;
 };
 
+// -dht and -dhtServer run a DHT server (advertised, answering queries); -dhtClient only asks.
+enum class DhtChoice { off, client, server };
+
 // What `meshchat p2pd` serves, from p2pd's flags.
 struct Config {
   std::string listen = "/unix/tmp/p2pd.sock";  // p2pd's default control endpoint
@@ -81,6 +84,7 @@ struct Config {
   SecurityChoice security;
   std::string muxer = "yamux";
   bool echo = true;  // p2pd serves /echo/1.0.0 unless -echo=false
+  DhtChoice dht = DhtChoice::off;
   // One line per requested feature this daemon cannot serve (it then exits 77 before ready).
   std::vector<std::string> unsupported;
 };

@@ -13,6 +13,7 @@
 #include "crypto/peer_id.hpp"
 #include "p2p/tcp/interfaces.hpp"
 #include "p2p/tcp/transport.hpp"
+#include "p2pd/dht_requests.hpp"
 
 namespace meshchat::p2pd {
 
@@ -294,6 +295,8 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Server> self, std::shared_pt
     if (!*request) break;  // the client closed after its last request
     const Request& r = **request;
     Response response;
+    // Answers of more than one message (DHT results) replace `response`.
+    std::optional<std::vector<Bytes>> bodies;
     std::shared_ptr<p2p::Stream> stream;
     switch (r.type) {
       case RequestType::identify:
@@ -326,14 +329,30 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Server> self, std::shared_pt
           stream = std::move(opened.second);
         }
         break;
-      case RequestType::dht:
+      case RequestType::dht: {
+        auto* server = self.get();
+        auto timeout_of = [server](std::optional<std::int64_t> seconds) {
+          return server->timeout_of(seconds);
+        };
+        auto answer = serve_dht_request(server->dht_, r.dht.value_or(Bytes{}), timeout_of);
+        bodies = co_await std::move(answer);
+        break;
+      }
       case RequestType::connmanager:
       case RequestType::pubsub:
       case RequestType::peerstore:
         response = error_response(std::string(to_string(r.type)) + " requests are not supported");
         break;
     }
-    auto out = frame(encode(response));
+    Bytes out;
+    if (bodies) {
+      for (const auto& body : *bodies) {
+        auto framed = frame(body);
+        out.insert(out.end(), framed.begin(), framed.end());
+      }
+    } else {
+      out = frame(encode(response));
+    }
     if (auto w = co_await client->write(out); !w) {
       if (stream) stream->reset();
       client->abort();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/multiaddr.hpp"
+#include "node/dht/dht.hpp"
 #include "p2p/host/host.hpp"
 #include "p2pd/control.hpp"
 #include "p2pd/pipe.hpp"
@@ -51,6 +52,8 @@ class Server : public std::enable_shared_from_this<Server> {
   std::vector<Multiaddr> host_addresses() const;
   // Stops accepting, removes the socket file and aborts every open control connection.
   void close();
+  // DHT requests go to `dht` (it must outlive the server); without one they get an error.
+  void set_dht(node::dht::Dht* dht) { dht_ = dht; }
 
  private:
   class Forwarder;
@@ -88,6 +91,7 @@ class Server : public std::enable_shared_from_this<Server> {
   // same protocol replaces the earlier one (CONTROL.md).
   std::shared_ptr<std::map<std::string, Multiaddr>> handlers_;
   std::shared_ptr<Forwarder> forwarder_;
+  node::dht::Dht* dht_ = nullptr;
   bool closed_ = false;
 };
 

@@ -1,5 +1,5 @@
-// Feeds arbitrary bytes to the p2pd control decoders (Request, Response, StreamInfo) and to the
-// varint-delimited FrameReader, whole and chunked. Aborts on an undocumented error, on results
+// Feeds arbitrary bytes to the p2pd control decoders (Request, Response, StreamInfo, DHTRequest,
+// DHTResponse) and to the varint-delimited FrameReader, whole and chunked. Aborts on an undocumented error, on results
 // that depend on chunking, or if decode(encode(decode(x))) differs from decode(x).
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "core/protobuf.hpp"
 #include "core/varint.hpp"
 #include "p2pd/control.hpp"
+#include "p2pd/dht_control.hpp"
 
 namespace pd = meshchat::p2pd;
 namespace pb = meshchat::protobuf;
@@ -92,6 +93,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(in, pd::decode_request);
   round_trip(in, pd::decode_response);
   round_trip(in, pd::decode_stream_info);
+  round_trip(in, pd::decode_dht_request);
+  round_trip(in, pd::decode_dht_response);
 
   auto whole = split(in, 0);
   auto chunked = split(in, seed);

@@ -8,8 +8,9 @@
 //   Peer Addrs:
 //   <one host address per line>
 //
-// exit 77 with a one-line reason for a configuration it does not serve (DHT, pubsub, relay,
-// mplex, non-TCP host addresses), exit 2 on a usage error, and a clean exit on SIGTERM/SIGINT.
+// exit 77 with a one-line reason for a configuration it does not serve (DHT client mode,
+// pubsub, relay, mplex, non-TCP host addresses), exit 2 on a usage error, and a clean exit on
+// SIGTERM/SIGINT.
 //
 // FAKE_P2PD_FAULT makes it misbehave, to show that the harness catches each fault:
 //   unsupported     exit 77 with a reason before the ready lines
@@ -78,7 +79,8 @@ async function main () {
   const flags = parseFlags(argv.slice(1))
   if (flags.listen == null) throw new UsageError('-listen is required')
 
-  if (flags.dht || flags.dhtServer || flags.dhtClient) unsupported('the DHT is not served')
+  // -dht is go-libp2p-daemon's full DHT mode, which answers queries like -dhtServer.
+  if (flags.dhtClient) unsupported('DHT client mode is not served')
   if (flags.pubsub) unsupported('pubsub is not served')
   if (flags.relay) unsupported('circuit relay is not served')
   if (flags.muxer != null && flags.muxer !== 'yamux') unsupported(`muxer ${flags.muxer} is not served`)
@@ -105,7 +107,8 @@ async function main () {
     listen,
     encryptions,
     muxer: flags.muxer,
-    privateKey
+    privateKey,
+    dht: flags.dht === true || flags.dhtServer === true
   })
 
   let stopping = false

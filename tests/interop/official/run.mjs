@@ -22,7 +22,6 @@ const MOCHA_TIMEOUT_MS = 60_000
 
 // Suites of @libp2p/interop that are not loaded, and why.
 const EXCLUDED_SUITES = [
-  ['dht', 'meshchat p2pd has no Kademlia DHT yet (it exits 77 for -dht)'],
   ['pubsub', 'meshchat p2pd has no pubsub yet (it exits 77 for -pubsub)'],
   ['relay', 'meshchat p2pd has no circuit relay yet (it exits 77 for -relay)']
 ]
@@ -113,7 +112,7 @@ async function main () {
     : `${meshchatBin} p2pd`
   process.stdout.write([
     `official libp2p interop: @libp2p/interop ${interopVersion}, 'js' slot js-libp2p ${libp2pVersion}, 'go' slot ${slot}`,
-    `running: connect suite (tcp), streams suite (echo): ${combinations.length} combinations`,
+    `running: connect suite (tcp), dht suite, streams suite (echo): ${combinations.length} combinations`,
     ...EXCLUDED_SUITES.map(([name, why]) => `excluded: ${name} suite, not run: ${why}`),
     ...EXCLUDED_TRANSPORTS.map(([t, why]) => `excluded: connection.${t} (${excludedCounts.get(t)} tests), not run: ${why}`),
     ...(grep != null ? [`OFFICIAL_GREP=${grep.source}: ${grepped} tests left out`] : []),

@@ -157,10 +157,7 @@ TEST(P2pdConfig, HostAddrsSplitAtCommas) {
 }
 
 TEST(P2pdConfig, UnservableFeaturesAreReported) {
-  for (auto args : std::vector<std::vector<std::string>>{{"-dht"},
-                                                         {"-dhtServer"},
-                                                         {"-dhtClient=true"},
-                                                         {"-pubsub"},
+  for (auto args : std::vector<std::vector<std::string>>{{"-pubsub"},
                                                          {"-relay"},
                                                          {"-muxer=mplex"},
                                                          {"-connManager"},
@@ -173,6 +170,17 @@ TEST(P2pdConfig, UnservableFeaturesAreReported) {
   auto relay_off = parse_config({"-relay=false", "-pubsubRouter=floodsub"});
   ASSERT_TRUE(relay_off.has_value());
   EXPECT_TRUE(relay_off->unsupported.empty());
+}
+
+TEST(P2pdConfig, DhtFlagsChooseTheMode) {
+  EXPECT_EQ(parse_config({})->dht, DhtChoice::off);
+  EXPECT_EQ(parse_config({"-dht"})->dht, DhtChoice::server);
+  EXPECT_EQ(parse_config({"-dhtServer"})->dht, DhtChoice::server);
+  EXPECT_EQ(parse_config({"-dhtClient=true"})->dht, DhtChoice::client);
+  EXPECT_EQ(parse_config({"-dht=false"})->dht, DhtChoice::off);
+  for (auto flag : {"-dht", "-dhtServer", "-dhtClient"}) {
+    EXPECT_TRUE(parse_config({flag})->unsupported.empty()) << flag;
+  }
 }
 
 TEST(P2pdConfig, UnknownFlag) {
