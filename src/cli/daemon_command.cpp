@@ -11,6 +11,7 @@
 #include "cli/command.hpp"
 #include "node/chat/messenger.hpp"
 #include "node/chat_api.hpp"
+#include "node/dht/dht.hpp"
 #include "node/home.hpp"
 #include "node/identity.hpp"
 #include "node/mdns_service.hpp"
@@ -29,9 +30,18 @@ constexpr auto kShutdownPoll = std::chrono::milliseconds(20);
 struct DaemonOptions {
   std::vector<std::string> listen;
   bool no_mdns = false;
+  std::string dht = "server";
   std::string log_level = "info";
   std::uint16_t api_port = 0;
 };
+
+// The contact's addresses as the DHT knows them (any node connected to it can tell).
+boost::asio::awaitable<Result<std::vector<Multiaddr>>> find_with_dht(node::dht::Dht* dht,
+                                                                     crypto::PeerId peer) {
+  auto found = co_await dht->find_peer(std::move(peer));
+  if (!found) co_return fail(found.error());
+  co_return std::move(found->addresses);
+}
 
 // Everything that runs once the io_context does: the chat protocols, then the API, then the
 // lines a supervisor waits for. A stop request may come while the store answers (`*stopping`):
@@ -96,6 +106,17 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   node::Messenger messenger(node.host(), **store,
                             [&events](nlohmann::json event) { events.publish(event); });
   messenger.set_events_wanted([&events] { return events.subscribers() > 0; });
+  // The DHT finds contacts whose stored addresses no longer work, through any node that knows
+  // where they are now (a common contact, say).
+  std::unique_ptr<node::dht::Dht> dht;
+  if (options.dht != "off") {
+    node::dht::DhtConfig dht_config;
+    dht_config.mode = options.dht == "client" ? node::dht::Mode::client : node::dht::Mode::server;
+    dht = std::make_unique<node::dht::Dht>(node.host(), dht_config);
+    dht->start();
+    messenger.set_peer_resolver(
+        [dht = dht.get()](crypto::PeerId peer) { return find_with_dht(dht, std::move(peer)); });
+  }
   node::ApiContext context{node.host(), messenger,    identity->nickname,
                            0,           Clock::now(), api::generate_token()};
   node::register_chat_routes(router, context);
@@ -143,6 +164,7 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
     api::remove_api_file(home);
     server.stop();
     if (mdns) mdns->stop();
+    if (dht) dht->stop();
     // Contacts hear "offline" while the connections are still open; announce_offline() returns
     // within MessengerConfig::offline_notice_limit whatever the network does.
     boost::asio::co_spawn(io, messenger.announce_offline(),
@@ -178,6 +200,11 @@ void register_daemon_command(CLI::App& app, GlobalOptions& globals, int& exit_co
                      "Listen multiaddr (repeatable; default /ip4/0.0.0.0/tcp/4001 and "
                      "/ip6/::/tcp/4001)");
   daemon->add_flag("--no-mdns", options->no_mdns, "Do not announce or discover peers via mDNS");
+  daemon
+      ->add_option("--dht", options->dht,
+                   "Kademlia DHT mode: server (answer other nodes' queries), client (only ask) "
+                   "or off")
+      ->check(CLI::IsMember({"server", "client", "off"}));
   daemon->add_option("--api-port", options->api_port,
                      "Port of the local API on 127.0.0.1 (default: any free port)");
   daemon->add_option("--log-level", options->log_level, "off, error, warn, info or debug")

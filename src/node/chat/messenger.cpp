@@ -119,9 +119,24 @@ void Messenger::stop() {
   if (outbox_wakeup_) outbox_wakeup_->notify();
 }
 
+asio::awaitable<Result<std::shared_ptr<p2p::Connection>>> Messenger::connect(crypto::PeerId peer) {
+  auto connection = co_await host_.connect(peer);
+  if (connection || !resolver_ || stopped_) co_return connection;
+  auto resolving = resolver_(peer);
+  auto found = co_await std::move(resolving);
+  if (!found || found->empty() || stopped_) {
+    spdlog::debug("{} not reachable and not found elsewhere: {}", peer.to_base58(),
+                  found ? "no addresses" : found.error().message());
+    co_return connection;
+  }
+  spdlog::info("{} found elsewhere at {} address(es)", peer.to_base58(), found->size());
+  host_.peer_store().add_addresses(peer, *found);
+  co_return co_await host_.connect(peer);
+}
+
 asio::awaitable<Result<std::shared_ptr<p2p::Stream>>> Messenger::open_stream(
     crypto::PeerId peer, std::string_view protocol) {
-  auto connection = co_await host_.connect(peer);
+  auto connection = co_await connect(peer);
   if (!connection) co_return fail(connection.error());
   // Named, not a braced temporary inside co_await (GCC 12 destroys those twice).
   std::vector<std::string> protocols{std::string(protocol)};

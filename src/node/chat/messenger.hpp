@@ -71,6 +71,12 @@ class Messenger final : public p2p::HostObserver {
   // Tells whether anyone consumes events right now (the API's subscribers): per-message events
   // are not built, and stored messages not read back for them, while nobody does.
   void set_events_wanted(std::function<bool()> wanted) { events_wanted_ = std::move(wanted); }
+  // Where a contact may be now when dialing its known addresses failed (the DHT's find peer:
+  // any node that knows the contact can answer). Called only after a failed dial, which the
+  // outbox's backoff already spaces out.
+  using PeerResolver =
+      std::function<p2p::asio::awaitable<Result<std::vector<Multiaddr>>>(crypto::PeerId)>;
+  void set_peer_resolver(PeerResolver resolver) { resolver_ = std::move(resolver); }
 
   const crypto::PeerId& self() const { return host_.peer_id(); }
   chat::StoreWorker& store() { return store_; }
@@ -131,6 +137,9 @@ class Messenger final : public p2p::HostObserver {
   bool events_wanted() const { return events_ && (!events_wanted_ || events_wanted_()); }
   void spawn(p2p::asio::awaitable<void> task);
   // Connects (or reuses the connection) and negotiates `protocol` on a new stream.
+  // A connection to `peer`: an open one, a dial of its known addresses, or, when those fail, a
+  // dial of the addresses the resolver finds.
+  p2p::asio::awaitable<Result<std::shared_ptr<p2p::Connection>>> connect(crypto::PeerId peer);
   p2p::asio::awaitable<Result<std::shared_ptr<p2p::Stream>>> open_stream(crypto::PeerId peer,
                                                                          std::string_view protocol);
 
@@ -216,6 +225,7 @@ class Messenger final : public p2p::HostObserver {
   chat::StoreWorker& store_;
   EventSink events_;
   std::function<bool()> events_wanted_;
+  PeerResolver resolver_;
   const std::string self_text_;  // our PeerId in base58, for events
   // Peers mDNS found lately, oldest first, at most kMaxNearbyPeers.
   static constexpr std::size_t kMaxNearbyPeers = 256;

@@ -148,7 +148,7 @@ asio::awaitable<void> Messenger::flush_loop(crypto::PeerId peer) {
     if (fresh.empty() && current.in_flight.empty()) {
       // Nothing queued; still connect when asked to (a contact just added), for presence/sync.
       if (!online(peer) && current.flush_again) continue;
-      if (!online(peer) && is_known_peer(peer)) (void)co_await host_.connect(peer);
+      if (!online(peer) && is_known_peer(peer)) (void)co_await connect(peer);
       break;
     }
     if (!fresh.empty()) {

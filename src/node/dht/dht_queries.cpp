@@ -69,6 +69,7 @@ struct Dht::LookupRun {
 };
 
 Dht::~Dht() {
+  if (started_) host_.remove_observer(this);
   // Queries still in flight must not touch this object when they complete.
   for (auto& weak : running_) {
     if (auto run = weak.lock()) run->done = true;

@@ -101,6 +101,7 @@ class Host final : public ConnectionObserver {
   PeerStore& peer_store() { return peer_store_; }
   IdentifyService& identify() { return *identify_; }
   void add_observer(HostObserver* observer) { observers_.push_back(observer); }
+  void remove_observer(HostObserver* observer) { std::erase(observers_, observer); }
   void notify_identified(const crypto::PeerId& peer) {
     for (auto* observer : observers_) observer->on_peer_identified(peer);
   }
