@@ -3,15 +3,15 @@
 #include <utility>
 
 #include "core/protobuf.hpp"
+#include "p2pd/fields.hpp"
 
 namespace meshchat::p2pd {
 
 namespace {
 
-using protobuf::Field;
-using protobuf::WireType;
+using namespace fields;
 
-// Field numbers of pb/p2pd.proto's DHTRequest, DHTResponse and PeerInfo.
+// Field numbers of pb/p2pd.proto's DHTRequest and DHTResponse.
 namespace field {
 constexpr std::uint32_t kType = 1;
 // DHTRequest
@@ -24,74 +24,15 @@ constexpr std::uint32_t kTimeout = 7;
 // DHTResponse
 constexpr std::uint32_t kResponsePeer = 2;
 constexpr std::uint32_t kResponseValue = 3;
-// PeerInfo
-constexpr std::uint32_t kPeerId = 1;
-constexpr std::uint32_t kPeerAddrs = 2;
 }  // namespace field
 
 constexpr std::uint32_t kLastRequestType = static_cast<std::uint32_t>(DhtRequestType::provide);
 constexpr std::uint32_t kLastResponseType = static_cast<std::uint32_t>(DhtResponseType::end);
 
-// The helpers below mirror control.cpp's, which live in its anonymous namespace.
-
-Result<void> expect(const Field& f, WireType type) {
-  if (f.type != type) return fail(protobuf::Error::wrong_wire_type);
-  return {};
-}
-
-Result<void> set_bytes(std::optional<Bytes>& out, const Field& f) {
-  if (auto r = expect(f, WireType::length_delimited); !r) return r;
-  out = Bytes(f.bytes.begin(), f.bytes.end());
-  return {};
-}
-
-Result<std::uint32_t> take_type(const Field& f, std::uint32_t last) {
-  if (auto r = expect(f, WireType::varint); !r) return fail(r.error());
-  if (f.varint > last) return fail(Error::unknown_type);
-  return static_cast<std::uint32_t>(f.varint);
-}
-
-// Calls on_field for every field; unknown fields are the callback's to skip.
-template <class OnField>
-Result<void> for_each_field(ByteView body, OnField on_field) {
-  protobuf::Reader reader(body);
-  for (;;) {
-    auto next = reader.next();
-    if (!next) return fail(next.error());
-    if (!*next) return {};
-    if (auto r = on_field(**next); !r) return r;
-  }
-}
-
 // A negative int32 is sign-extended to 64 bits before it is written, as protobuf requires, so
 // that every parser reads it back whether it expects int32 or int64.
 std::uint64_t int32_wire(std::int32_t value) {
   return static_cast<std::uint64_t>(static_cast<std::int64_t>(value));
-}
-
-Bytes encode_peer_info(const PeerInfo& m) {
-  protobuf::Writer w;
-  // proto3 `bytes id` without `optional`: written only when not empty, as protons does.
-  if (!m.id.empty()) w.bytes_field(field::kPeerId, m.id);
-  for (const auto& addr : m.addrs) w.bytes_field(field::kPeerAddrs, addr);
-  return w.take();
-}
-
-Result<PeerInfo> decode_peer_info(ByteView body) {
-  PeerInfo m;
-  auto r = for_each_field(body, [&](const Field& f) -> Result<void> {
-    if (f.number != field::kPeerId && f.number != field::kPeerAddrs) return {};
-    if (auto e = expect(f, WireType::length_delimited); !e) return e;
-    if (f.number == field::kPeerId) {
-      m.id.assign(f.bytes.begin(), f.bytes.end());
-      return {};
-    }
-    if (m.addrs.size() >= kMaxListItems) return fail(Error::too_many_items);
-    m.addrs.emplace_back(f.bytes.begin(), f.bytes.end());
-    return {};
-  });
-  if (!r) return fail(r.error());
-  return m;
 }
 
 }  // namespace
@@ -111,7 +52,7 @@ Bytes encode(const DhtRequest& m) {
 Bytes encode(const DhtResponse& m) {
   protobuf::Writer w;
   w.varint_field(field::kType, static_cast<std::uint32_t>(m.type));
-  if (m.peer) w.bytes_field(field::kResponsePeer, encode_peer_info(*m.peer));
+  if (m.peer) w.bytes_field(field::kResponsePeer, encode_id_addrs(*m.peer));
   if (m.value) w.bytes_field(field::kResponseValue, *m.value);
   return w.take();
 }
@@ -161,13 +102,8 @@ Result<DhtResponse> decode_dht_response(ByteView body) {
         m.type = static_cast<DhtResponseType>(*t);
         return {};
       }
-      case field::kResponsePeer: {
-        if (auto e = expect(f, WireType::length_delimited); !e) return e;
-        auto peer = decode_peer_info(f.bytes);
-        if (!peer) return fail(peer.error());
-        m.peer = std::move(*peer);
-        return {};
-      }
+      case field::kResponsePeer:
+        return sub_message(m.peer, f, decode_id_addrs<PeerInfo>);
       case field::kResponseValue:
         return set_bytes(m.value, f);
       default:

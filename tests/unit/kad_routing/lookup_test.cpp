@@ -14,23 +14,15 @@
 #include "crypto/keys.hpp"
 #include "p2p/kad/routing_table.hpp"
 
+#include "test_peers.hpp"
+
 namespace meshchat::p2p::kad {
 namespace {
 
 using Peers = std::vector<crypto::PeerId>;
 
-crypto::PeerId ed25519_peer(std::uint32_t n) {
-  std::array<std::uint8_t, 32> seed{};
-  for (std::size_t i = 0; i < 4; ++i) seed[i] = static_cast<std::uint8_t>(n >> (8 * i));
-  return crypto::PeerId::from_public_key(crypto::PrivateKey::ed25519_from_seed(seed).public_key());
-}
-
-crypto::PeerId hashed_peer(std::uint32_t n) {
-  Bytes multihash = {0x12, 0x20};
-  auto digest = crypto::sha256(as_bytes(std::to_string(n)));
-  multihash.insert(multihash.end(), digest.begin(), digest.end());
-  return *crypto::PeerId::from_bytes(multihash);
-}
+using testing::ed25519_peer;
+using testing::hashed_peer;
 
 KadKey random_target() {
   return KadKey::of(as_bytes(std::to_string(*rc::gen::arbitrary<std::uint64_t>())));

@@ -11,22 +11,13 @@
 #include "crypto/hash.hpp"
 #include "crypto/keys.hpp"
 
+#include "test_peers.hpp"
+
 namespace meshchat::p2p::kad {
 namespace {
 
-crypto::PeerId ed25519_peer(std::uint32_t n) {
-  std::array<std::uint8_t, 32> seed{};
-  for (std::size_t i = 0; i < 4; ++i) seed[i] = static_cast<std::uint8_t>(n >> (8 * i));
-  return crypto::PeerId::from_public_key(crypto::PrivateKey::ed25519_from_seed(seed).public_key());
-}
-
-// A sha2-256 PeerId with a made-up digest: cheap, and as good as a real one for the keyspace.
-crypto::PeerId hashed_peer(std::uint32_t n) {
-  Bytes multihash = {0x12, 0x20};
-  auto digest = crypto::sha256(as_bytes(std::to_string(n)));
-  multihash.insert(multihash.end(), digest.begin(), digest.end());
-  return *crypto::PeerId::from_bytes(multihash);
-}
+using testing::ed25519_peer;
+using testing::hashed_peer;
 
 // Ed25519 peers grouped by common prefix length with `self`: half share no prefix bit, a quarter
 // share one, and so on, so a few hundred keys fill the first buckets past k.

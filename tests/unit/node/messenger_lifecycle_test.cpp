@@ -21,16 +21,18 @@ bool serves(const p2p::Host& host, std::string_view protocol) {
   return std::find(protocols.begin(), protocols.end(), protocol) != protocols.end();
 }
 
-TEST(MessengerLifecycle, StopDuringStartCancelsItAndRegistersNothing) {
+// One node with its store and a Messenger that is not started yet.
+struct MessengerLifecycle : ::testing::Test {
   store::testing::TempDir home;
   asio::io_context io;
-  auto key = crypto::PrivateKey::generate_ed25519();
-  auto store = chat::StoreWorker::start(home.file("chat.db"),
-                                        crypto::PeerId::from_public_key(key.public_key()));
-  ASSERT_TRUE(store) << store.error().message();
-  Node node(io.get_executor(), key);
-  Messenger messenger(node.host(), **store, [](nlohmann::json) {});
+  crypto::PrivateKey key = crypto::PrivateKey::generate_ed25519();
+  std::unique_ptr<chat::StoreWorker> store = *chat::StoreWorker::start(
+      home.file("chat.db"), crypto::PeerId::from_public_key(key.public_key()));
+  Node node{io.get_executor(), key};
+  Messenger messenger{node.host(), *store, [](nlohmann::json) {}};
+};
 
+TEST_F(MessengerLifecycle, StopDuringStartCancelsItAndRegistersNothing) {
   std::optional<Result<void>> started;
   asio::co_spawn(io, messenger.start(), [&](std::exception_ptr failure, Result<void> result) {
     if (failure) std::rethrow_exception(failure);
@@ -47,16 +49,7 @@ TEST(MessengerLifecycle, StopDuringStartCancelsItAndRegistersNothing) {
   EXPECT_FALSE(serves(node.host(), chat::wire::kMsgProtocol));
 }
 
-TEST(MessengerLifecycle, StartWithoutStopServesTheChatProtocols) {
-  store::testing::TempDir home;
-  asio::io_context io;
-  auto key = crypto::PrivateKey::generate_ed25519();
-  auto store = chat::StoreWorker::start(home.file("chat.db"),
-                                        crypto::PeerId::from_public_key(key.public_key()));
-  ASSERT_TRUE(store) << store.error().message();
-  Node node(io.get_executor(), key);
-  Messenger messenger(node.host(), **store, [](nlohmann::json) {});
-
+TEST_F(MessengerLifecycle, StartWithoutStopServesTheChatProtocols) {
   std::optional<Result<void>> started;
   asio::co_spawn(io, messenger.start(), [&](std::exception_ptr failure, Result<void> result) {
     if (failure) std::rethrow_exception(failure);
