@@ -37,6 +37,8 @@ struct ContactRecord {
   std::optional<std::string> nickname;  // the local user's name for them
   std::int64_t added_at_ms = 0;
   std::vector<Multiaddr> addresses;  // from peer_addresses, newest first
+  // The user compared safety numbers with this contact and they matched.
+  bool verified = false;
   // The nickname, else the name, else the base58 PeerId (empty strings count as absent).
   std::string display_name() const;
 };
@@ -118,6 +120,10 @@ class ChatStore {
   Result<bool> remove_contact(const crypto::PeerId& peer);
   // nullopt clears the nickname. false if there is no such contact.
   Result<bool> rename_contact(const crypto::PeerId& peer, std::optional<std::string> nickname);
+  // Marks the contact verified with the safety number the user confirmed, or (nullopt) not
+  // verified. False if `peer` is not a contact.
+  Result<bool> set_contact_verified(const crypto::PeerId& peer,
+                                    std::optional<std::string> safety_number);
   // Marks each address seen at now_ms (addresses of one call tie, in byte order), then keeps
   // only the peer's kMaxAddressesPerPeer newest.
   Result<void> record_addresses(const crypto::PeerId& peer, const std::vector<Multiaddr>& addresses,

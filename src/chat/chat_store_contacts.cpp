@@ -9,7 +9,7 @@ namespace meshchat::chat {
 
 namespace {
 
-constexpr std::string_view kContactColumns = "peer_id, name, nickname, added_at";
+constexpr std::string_view kContactColumns = "peer_id, name, nickname, added_at, verified";
 
 Result<ContactRecord> read_contact(const store::Statement& statement) {
   auto peer = crypto::PeerId::from_bytes(statement.column_blob(0));
@@ -20,7 +20,8 @@ Result<ContactRecord> read_contact(const store::Statement& statement) {
                        .name = statement.column_text(1),
                        .nickname = std::move(nickname),
                        .added_at_ms = statement.column_int64(3),
-                       .addresses = {}};
+                       .addresses = {},
+                       .verified = statement.column_int64(4) != 0};
 }
 
 std::string folded(std::string_view text) {
@@ -173,6 +174,21 @@ Result<bool> ChatStore::rename_contact(const crypto::PeerId& peer,
     update->bind_null(1);
   }
   if (auto r = update->bind_blob(2, peer.bytes()).run(); !r) return fail(r.error());
+  return db_.changes() > 0;
+}
+
+Result<bool> ChatStore::set_contact_verified(const crypto::PeerId& peer,
+                                             std::optional<std::string> safety_number) {
+  auto update =
+      db_.prepare("UPDATE contacts SET verified = ?, safety_number = ? WHERE peer_id = ?");
+  if (!update) return fail(update.error());
+  update->bind_int64(1, safety_number ? 1 : 0);
+  if (safety_number) {
+    update->bind_text(2, *safety_number);
+  } else {
+    update->bind_null(2);
+  }
+  if (auto r = update->bind_blob(3, peer.bytes()).run(); !r) return fail(r.error());
   return db_.changes() > 0;
 }
 

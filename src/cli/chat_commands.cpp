@@ -1,6 +1,7 @@
-// The chat commands: invite, contacts, send, messages, read, edit, delete, status, peers,
-// presence, sync and watch. They talk to the running daemon through its local API (api.json);
-// without a daemon, the read commands (messages, contacts) read the database directly.
+// The chat commands: invite, contacts, send, messages, read, edit, delete, safety-number,
+// verify, status, peers, presence, sync and watch. They talk to the running daemon through its
+// local API (api.json); without a daemon, the read commands (messages, contacts) read the database
+// directly.
 #include <chrono>
 #include <ctime>
 #include <iomanip>
@@ -11,6 +12,7 @@
 #include "chat/chat_store.hpp"
 #include "chat/conversation.hpp"
 #include "cli/command.hpp"
+#include "crypto/safety_number.hpp"
 #include "node/chat/json.hpp"
 #include "node/home.hpp"
 #include "node/identity.hpp"
@@ -110,7 +112,8 @@ void print_contacts(const json& contacts, bool as_json) {
     auto presence = contact.value("presence", contact["online"].get<bool>() ? "online" : "offline");
     std::cout << contact["display_name"].get<std::string>() << "  "
               << contact["peer_id"].get<std::string>()
-              << (presence == "offline" ? "" : "  " + presence) << "\n";
+              << (presence == "offline" ? "" : "  " + presence)
+              << (contact.value("verified", false) ? "  verified" : "") << "\n";
   }
 }
 
@@ -275,6 +278,8 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
     std::optional<std::string> name;
     std::optional<std::string> search;
     std::int64_t limit = 50;
+    std::vector<std::string> words;
+    bool undo = false;
   };
   auto o = std::make_shared<Options>();
   auto* g = &globals;
@@ -352,6 +357,40 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
     *code = call(*g, verb::delete_, "/v1/messages/" + api::encode_component(o->id)).exit_code;
   });
 
+  auto* safety = app.add_subcommand(
+      "safety-number", "Show the safety number to compare with a contact (in person or by call)");
+  safety->add_option("contact", o->contact, "Name, nickname or PeerId")->required();
+  safety->add_flag("--json", o->json, "Print JSON");
+  safety->callback([=] {
+    auto shown = call(*g, verb::get, contact_path(o->contact, "/safety-number"));
+    *code = print_json_or(shown, o->json, [](const json& s) {
+      std::cout << crypto::format_safety_number(s["safety_number"].get<std::string>()) << "\n"
+                << (s["verified"].get<bool>() ? "verified\n" : "not verified\n");
+    });
+  });
+  auto* verify = app.add_subcommand(
+      "verify", "Mark a contact verified once its safety number matches the one it shows you");
+  verify->add_option("contact", o->contact, "Name, nickname or PeerId")->required();
+  verify->add_option("number", o->words, "The 60 digits the contact reads out (spaces allowed)");
+  verify->add_flag("--undo", o->undo, "Mark the contact not verified");
+  verify->callback([=] {
+    if (o->undo) {
+      *code = call(*g, verb::delete_, contact_path(o->contact, "/verify")).exit_code;
+      return;
+    }
+    if (o->words.empty()) {
+      *code = report_error("give the contact's safety number (or --undo)");
+      return;
+    }
+    std::string number;
+    for (const auto& word : o->words) number += word + " ";
+    auto verified =
+        call(*g, verb::post, contact_path(o->contact, "/verify"), {{"safety_number", number}});
+    if (verified.body)
+      std::cout << "verified " << (*verified.body)["display_name"].get<std::string>() << "\n";
+    *code = verified.exit_code;
+  });
+
   auto* status = app.add_subcommand("status", "Show the daemon's status");
   status->add_flag("--json", o->json, "Print JSON");
   status->callback([=] {
@@ -361,7 +400,9 @@ void register_chat_commands(CLI::App& app, GlobalOptions& globals, int& exit_cod
                 << "version      " << s["version"].get<std::string>() << "\n"
                 << "connections  " << s["connections"] << "\n"
                 << "contacts     " << s["contacts"] << "\n"
-                << "queued       " << s["outbox"] << "\n";
+                << "queued       " << s["outbox"] << "\n"
+                << "dht          " << s["dht"]["mode"].get<std::string>() << ", "
+                << s["dht"]["routing_table"] << " peer(s) in the routing table\n";
     });
   });
 

@@ -119,6 +119,7 @@ int run_daemon(const GlobalOptions& globals, const DaemonOptions& options) {
   }
   node::ApiContext context{node.host(), messenger,    identity->nickname,
                            0,           Clock::now(), api::generate_token()};
+  context.dht = dht.get();
   node::register_chat_routes(router, context);
   api::ServerConfig server_config;
   server_config.port = options.api_port;

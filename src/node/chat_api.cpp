@@ -4,6 +4,7 @@
 
 #include "api/validation.hpp"
 #include "chat/conversation.hpp"
+#include "crypto/safety_number.hpp"
 #include "meshchat/version.hpp"
 #include "node/chat/json.hpp"
 #include "node/invite.hpp"
@@ -132,6 +133,11 @@ asio::awaitable<Response> get_status(ApiContext* context, Request) {
   auto uptime =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - context->started);
   auto stats = messenger.store().stats();
+  nlohmann::json dht = {{"mode", "off"}, {"routing_table", 0}};
+  if (context->dht != nullptr) {
+    dht = {{"mode", context->dht->config().mode == dht::Mode::server ? "server" : "client"},
+           {"routing_table", context->dht->routing_table().size()}};
+  }
   co_return ok(200, {{"peer_id", context->host.peer_id().to_base58()},
                      {"nickname", context->nickname},
                      {"version", kVersion},
@@ -140,6 +146,7 @@ asio::awaitable<Response> get_status(ApiContext* context, Request) {
                      {"contacts", counts->contacts},
                      {"outbox", counts->outbox},
                      {"store", {{"batches", stats.batches}, {"jobs", stats.jobs}}},
+                     {"dht", std::move(dht)},
                      {"api_port", context->api_port}});
 }
 
@@ -271,6 +278,93 @@ asio::awaitable<Response> rename_contact(ApiContext* context, Request request) {
   if (!renamed) co_return error_response(renamed.error());
   if (!*renamed) co_return Response::error(404, "not a contact: " + request.params.at("contact"));
   co_return ok(200, contact_of(context->messenger, **renamed));
+}
+
+// The contact's public key: inlined in its PeerId (Ed25519, as meshchat's own identities are)
+// or learned from identify; nullopt until then.
+std::optional<crypto::PublicKey> public_key_of(const ApiContext* context,
+                                               const crypto::PeerId& peer) {
+  if (auto inlined = peer.public_key()) return inlined;
+  const auto* record = context->host.peer_store().find(peer);
+  if (record != nullptr && record->public_key) return record->public_key;
+  return std::nullopt;
+}
+
+// {contact}'s record and the safety number of this node's key with the contact's; on failure
+// `response` holds the answer.
+asio::awaitable<std::optional<std::pair<chat::ContactRecord, std::string>>> safety_number_of(
+    ApiContext* context, const Request& request, Response& response) {
+  using Found = std::pair<chat::ContactRecord, std::string>;
+  auto peer = co_await contact_param(context->messenger, request, response);
+  if (!peer) co_return std::optional<Found>{};
+  auto contact_job = context->messenger.store().run<std::optional<chat::ContactRecord>>(
+      [peer = *peer](chat::ChatStore& store) { return store.contact(peer); });
+  auto contact = co_await std::move(contact_job);
+  if (!contact) {
+    response = error_response(contact.error());
+    co_return std::optional<Found>{};
+  }
+  if (!*contact) {
+    response = Response::error(404, "not a contact: " + request.params.at("contact"));
+    co_return std::optional<Found>{};
+  }
+  auto key = public_key_of(context, *peer);
+  if (!key) {
+    response = Response::error(409, "the contact's key is not known yet: connect to it once");
+    co_return std::optional<Found>{};
+  }
+  auto number = crypto::safety_number(context->host.identity().public_key(), *key);
+  co_return Found{std::move(**contact), std::move(number)};
+}
+
+asio::awaitable<Response> get_safety_number(ApiContext* context, Request request) {
+  Response response;
+  auto found = co_await safety_number_of(context, request, response);
+  if (!found) co_return response;
+  co_return ok(200, {{"peer_id", found->first.peer_id.to_base58()},
+                     {"safety_number", found->second},
+                     {"verified", found->first.verified}});
+}
+
+// Marks {contact} verified (POST, with the number the user compared) or not verified (DELETE).
+asio::awaitable<Response> set_verified(ApiContext* context, Request request, bool verify) {
+  std::string given;
+  if (verify) {
+    if (auto bad = api::reject_unknown_fields(request.body, {"safety_number"})) co_return *bad;
+    if (auto bad = api::require_string(request.body, "safety_number", given)) co_return *bad;
+    given = crypto::normalize_safety_number(given);
+    if (given.empty()) co_return Response::error(400, "a safety number is 60 digits");
+  }
+  Response response;
+  auto found = co_await safety_number_of(context, request, response);
+  if (!found) co_return response;
+  if (verify && given != found->second) {
+    co_return Response::error(409,
+                              "the safety numbers differ: this is not the key of the person "
+                              "you compared with, or a digit was mistyped");
+  }
+  std::optional<std::string> confirmed;
+  if (verify) confirmed = found->second;
+  auto peer = found->first.peer_id;
+  auto updated_job = context->messenger.store().run<std::optional<chat::ContactRecord>>(
+      [peer, confirmed](chat::ChatStore& store) -> Result<std::optional<chat::ContactRecord>> {
+        auto done = store.set_contact_verified(peer, confirmed);
+        if (!done) return fail(done.error());
+        if (!*done) return std::optional<chat::ContactRecord>{};
+        return store.contact(peer);
+      });
+  auto updated = co_await std::move(updated_job);
+  if (!updated) co_return error_response(updated.error());
+  if (!*updated) co_return Response::error(404, "not a contact: " + request.params.at("contact"));
+  co_return ok(200, contact_of(context->messenger, **updated));
+}
+
+asio::awaitable<Response> verify_contact(ApiContext* context, Request request) {
+  co_return co_await set_verified(context, std::move(request), true);
+}
+
+asio::awaitable<Response> unverify_contact(ApiContext* context, Request request) {
+  co_return co_await set_verified(context, std::move(request), false);
 }
 
 asio::awaitable<Response> get_conversations(ApiContext* context, Request) {
@@ -450,6 +544,9 @@ void register_chat_routes(api::Router& router, ApiContext& context) {
   router.add(verb::post, "/v1/contacts", bind(add_contact));
   router.add(verb::delete_, "/v1/contacts/{contact}", bind(remove_contact));
   router.add(verb::patch, "/v1/contacts/{contact}", bind(rename_contact));
+  router.add(verb::get, "/v1/contacts/{contact}/safety-number", bind(get_safety_number));
+  router.add(verb::post, "/v1/contacts/{contact}/verify", bind(verify_contact));
+  router.add(verb::delete_, "/v1/contacts/{contact}/verify", bind(unverify_contact));
   router.add(verb::get, "/v1/conversations", bind(get_conversations));
   router.add(verb::get, "/v1/contacts/{contact}/messages", bind(get_messages));
   router.add(verb::post, "/v1/contacts/{contact}/messages", bind(send_message));

@@ -8,6 +8,7 @@
 
 #include "api/router.hpp"
 #include "node/chat/messenger.hpp"
+#include "node/dht/dht.hpp"
 
 namespace meshchat::node {
 
@@ -18,6 +19,7 @@ struct ApiContext {
   std::uint16_t api_port = 0;
   TimePoint started;
   std::string api_token;
+  const dht::Dht* dht = nullptr;  // null when the daemon runs without the DHT
 };
 
 // `context` must outlive the router's use.

@@ -71,6 +71,7 @@ nlohmann::json contact_json(const chat::ContactRecord& contact, bool online,
       {"added_at", contact.added_at_ms},
       {"online", online},
       {"presence", presence_name(presence)},
+      {"verified", contact.verified},
   };
 }
 

@@ -2,6 +2,7 @@
 // addresses peers were seen at.
 #include <gtest/gtest.h>
 
+#include "../store/query.hpp"
 #include "fixture.hpp"
 
 namespace meshchat::chat {
@@ -137,6 +138,27 @@ TEST(ChatStoreContacts, RenameSetsAndClearsNickname) {
   EXPECT_EQ((*store.contact(bob().peer))->nickname, "B");
   EXPECT_EQ(store.rename_contact(bob().peer, std::nullopt), true);
   EXPECT_EQ((*store.contact(bob().peer))->nickname, std::nullopt);
+}
+
+TEST(ChatStoreContacts, VerifiedIsSetClearedAndKeptWhenReAdded) {
+  TempDir dir;
+  auto store = open_store(dir);
+  EXPECT_EQ(store.set_contact_verified(bob().peer, std::string(60, '1')), false);  // no contact
+  ASSERT_TRUE(store.add_contact(contact_of(bob(), "bob"), 1));
+  EXPECT_FALSE((*store.contact(bob().peer))->verified);
+  EXPECT_EQ(store.set_contact_verified(bob().peer, std::string(60, '1')), true);
+  EXPECT_TRUE((*store.contact(bob().peer))->verified);
+  EXPECT_EQ(store::testing::query_text(store.database(), "SELECT safety_number FROM contacts"),
+            std::string(60, '1'));
+  // A new invite from the same peer (same key) does not undo the comparison.
+  ASSERT_TRUE(store.add_contact(contact_of(bob(), "bobby"), 2));
+  EXPECT_TRUE((*store.contact(bob().peer))->verified);
+  EXPECT_TRUE((*store.contacts())[0].verified);
+  EXPECT_EQ(store.set_contact_verified(bob().peer, std::nullopt), true);
+  EXPECT_FALSE((*store.contact(bob().peer))->verified);
+  EXPECT_EQ(store::testing::query_int(store.database(),
+                                      "SELECT count(*) FROM contacts WHERE safety_number IS NULL"),
+            1);
 }
 
 TEST(ChatStoreContacts, AddressesNewestFirstAndCapped) {

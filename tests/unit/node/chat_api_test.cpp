@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "../store/temp_dir.hpp"
+#include "crypto/safety_number.hpp"
 #include "node/node.hpp"
 
 namespace meshchat::node {
@@ -80,9 +81,12 @@ class ChatApiTest : public ::testing::Test {
   }
 
   // A contact stored without the conversation that adding one through the API creates.
-  crypto::PeerId add_bare_contact(const std::string& name) {
+  crypto::PeerId add_bare_contact(const std::string& name,
+                                  std::optional<crypto::PeerId> given = std::nullopt) {
     auto peer =
-        crypto::PeerId::from_public_key(crypto::PrivateKey::generate_ed25519().public_key());
+        given
+            ? *given
+            : crypto::PeerId::from_public_key(crypto::PrivateKey::generate_ed25519().public_key());
     asio::io_context io(1);
     std::optional<Result<void>> added;
     asio::co_spawn(
@@ -206,6 +210,39 @@ TEST_F(ChatApiTest, ContactFromAPeerIdAloneAndNobodyNearbyYet) {
   EXPECT_EQ(answers[4].status, 400u);
   ASSERT_EQ(answers[5].body.size(), 1u);
   EXPECT_EQ(answers[5].body[0]["nickname"], "dan");
+}
+
+TEST_F(ChatApiTest, SafetyNumberVerifiesAContactOnlyWithTheRightDigits) {
+  auto bob_key = crypto::PrivateKey::generate_ed25519();
+  add_bare_contact("bob", crypto::PeerId::from_public_key(bob_key.public_key()));
+  auto expected = crypto::safety_number(key_.public_key(), bob_key.public_key());
+  auto wrong = expected;
+  wrong[7] = wrong[7] == '1' ? '2' : '1';
+  auto stranger =
+      crypto::PeerId::from_public_key(crypto::PrivateKey::generate_ed25519().public_key());
+  const std::string bob = "/v1/contacts/bob";
+  auto answers = run(
+      {{verb::get, bob + "/safety-number", nullptr},
+       {verb::post, bob + "/verify", {{"safety_number", wrong}}},
+       {verb::post, bob + "/verify", {{"safety_number", "12345"}}},
+       {verb::post, bob + "/verify", {{"number", expected}}},
+       {verb::post, bob + "/verify", {{"safety_number", crypto::format_safety_number(expected)}}},
+       {verb::get, "/v1/contacts", nullptr},
+       {verb::delete_, bob + "/verify", nullptr},
+       {verb::get, "/v1/contacts/" + stranger.to_base58() + "/safety-number", nullptr}});
+  ASSERT_EQ(answers.size(), 8u);
+  EXPECT_EQ(answers[0].status, 200u);
+  EXPECT_EQ(answers[0].body["safety_number"], expected);
+  EXPECT_EQ(answers[0].body["verified"], false);
+  EXPECT_EQ(answers[1].status, 409u) << answers[1].body.dump();  // one digit off
+  EXPECT_EQ(answers[2].status, 400u);                            // not 60 digits
+  EXPECT_EQ(answers[3].status, 400u);                            // unknown field
+  EXPECT_EQ(answers[4].status, 200u) << answers[4].body.dump();  // spaces and newlines are fine
+  EXPECT_EQ(answers[4].body["verified"], true);
+  EXPECT_EQ(answers[5].body[0]["verified"], true);
+  EXPECT_EQ(answers[6].status, 200u);
+  EXPECT_EQ(answers[6].body["verified"], false);
+  EXPECT_EQ(answers[7].status, 404u);
 }
 
 }  // namespace
