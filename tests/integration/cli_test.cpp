@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "p2pd_client.hpp"
 #include "process.hpp"
 
 namespace meshchat::test {
@@ -182,17 +183,8 @@ TEST(Cli, ErrorsAreOneLineWithNonZeroExit) {
 
 TEST(Cli, SilentPeerTimesOut) {
   // Accepts TCP connections but never speaks: the handshake must time out.
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(listener, 4), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  auto result = run({kBin, "ping", "/ip4/127.0.0.1/tcp/" + std::to_string(ntohs(addr.sin_port)),
-                     "--timeout", "1"});
-  ::close(listener);
+  p2pd::client::Listener silent;
+  auto result = run({kBin, "ping", silent.address().to_string(), "--timeout", "1"});
   EXPECT_EQ(result.status, 1);
   EXPECT_NE(result.err.find("timeout"), std::string::npos) << result.err;
 }

@@ -81,11 +81,15 @@ std::vector<Multiaddr> Dht::own_addresses() const {
   return out;
 }
 
-kad::PeerEntry Dht::entry_for(const crypto::PeerId& peer) {
-  if (peer == host_.peer_id()) return entry_of(peer, own_addresses(), true);
+std::vector<Multiaddr> Dht::addresses_of(const crypto::PeerId& peer) {
+  if (peer == host_.peer_id()) return own_addresses();
   const auto* record = host_.peer_store().find(peer);
-  static const std::vector<Multiaddr> kNone;
-  return entry_of(peer, record ? record->addresses : kNone, host_.connection_to(peer) != nullptr);
+  return record ? record->addresses : std::vector<Multiaddr>{};
+}
+
+kad::PeerEntry Dht::entry_for(const crypto::PeerId& peer) {
+  bool connected = peer == host_.peer_id() || host_.connection_to(peer) != nullptr;
+  return entry_of(peer, addresses_of(peer), connected);
 }
 
 std::vector<kad::PeerEntry> Dht::closer_entries(const Bytes& key, const crypto::PeerId& asker,

@@ -79,6 +79,8 @@ class Dht final : public p2p::HostObserver {
   std::vector<p2p::kad::PeerEntry> closer_entries(const Bytes& key, const crypto::PeerId& asker,
                                                   bool find_node);
   std::vector<p2p::kad::PeerEntry> provider_entries(const Bytes& key);
+  // Where `peer` listens as far as we know: our own addresses for us, else the peer store's.
+  std::vector<Multiaddr> addresses_of(const crypto::PeerId& peer);
   p2p::kad::PeerEntry entry_for(const crypto::PeerId& peer);
   std::vector<Multiaddr> own_addresses() const;
 

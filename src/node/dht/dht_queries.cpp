@@ -271,9 +271,9 @@ asio::awaitable<Result<std::vector<PeerAddresses>>> Dht::find_providers(Bytes ke
                                                                         std::size_t count) {
   if (key.empty()) co_return fail(Error::invalid_key);
   std::vector<PeerAddresses> found;
-  for (const auto& peer : providers_.providers(key, Clock::now(), count)) {
-    auto entry = parse_entries({entry_for(peer)});
-    if (!entry.empty()) found.push_back(std::move(entry.front()));
+  for (auto& peer : providers_.providers(key, Clock::now(), count)) {
+    auto addresses = addresses_of(peer);
+    found.push_back(PeerAddresses{std::move(peer), std::move(addresses)});
   }
   if (found.size() >= count) co_return found;
   auto* self = this;
